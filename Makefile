@@ -1,0 +1,36 @@
+# dativo-gen: `make demo` generates the spec's example session, `make test` lints and tests.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+WORKSPACE ?= demo-workspace
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+demo: $(VENV)/.runtime
+	rm -rf $(WORKSPACE)
+	$(BIN)/copier copy --trust --defaults --vcs-ref HEAD --data-file examples/stripe_customers.yml "$(CURDIR)" $(WORKSPACE)
+	@for f in $$(cd $(WORKSPACE) && find assets jobs -name '*.yaml' | sort); do echo; echo "--- $(WORKSPACE)/$$f"; cat "$(WORKSPACE)/$$f"; done
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check extensions hooks tests bench
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/bench_generate.py
+
+clean:
+	rm -rf $(VENV) $(WORKSPACE) .pytest_cache

@@ -1,0 +1,111 @@
+"""dativo-gen's Jinja extension: registry knowledge for copier.yml and the templates.
+
+The extension loads the registry and recipes once per Jinja environment and exposes
+small functions taking plain answers (connector names, strings, lists) and returning
+plain data, so copier.yml and the .jinja files stay declarative.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, pass_context
+from jinja2.ext import Extension
+
+from . import checks, questions, suggest
+from .documents import asset_file, build_asset, build_job, job_file, schema_fields
+from .fields import FieldError
+from .messages import after_copy_message, generated_header
+from .registry import Registry, RegistryError, load_registry
+from .yaml_out import yaml_block, yaml_value
+
+
+def _user_message_error(message: str) -> Exception:
+    try:
+        from copier.errors import UserMessageError
+    except ImportError:  # used outside Copier, e.g. by the unit tests
+        return RegistryError(message)
+    return UserMessageError(message)
+
+
+class Globals:
+    """The functions copier.yml and the templates call, bound to one registry."""
+
+    def __init__(self, registry: Registry):
+        self.registry = registry
+
+    def _schema(self, source: str, starter_fields: Any, fields: Any) -> list[dict[str, Any]]:
+        answers = {"source_connector": source, "starter_fields": starter_fields, "fields": fields}
+        return schema_fields(self.registry, answers)
+
+    def _schema_or_empty(self, source: str, starter_fields: Any, fields: Any) -> list[dict[str, Any]]:
+        try:
+            return self._schema(source, starter_fields, fields)
+        except FieldError:
+            return []
+
+    def functions(self) -> dict[str, Any]:
+        get = self.registry.get
+        return {
+            # choices and help
+            "source_choices": lambda mode: questions.connector_choices(self.registry, "source", mode),
+            "target_choices": lambda mode: questions.connector_choices(self.registry, "target", mode),
+            "connector_summary": lambda name: questions.connector_summary(get(name)),
+            "starter_summary": lambda name: questions.starter_summary(get(name)),
+            "credential_hints": lambda name, tenant: suggest.credential_hints(get(name), tenant),
+            "supported_objects": lambda name: list(get(name).objects_supported),
+            # which questions apply
+            "source_kind": lambda name: questions.source_kind(get(name)),
+            "target_kind": lambda name: questions.target_kind(get(name)),
+            "target_is_lake": lambda name: questions.is_lake(get(name)),
+            "supports_incremental": lambda name: get(name).supports_incremental,
+            "has_nessie": lambda name: bool(suggest.nessie_template(get(name))),
+            "has_recipe": lambda name: get(name).has_recipe,
+            # suggested defaults
+            "suggested_asset_name": lambda name: suggest.suggest_asset_name(get(name)),
+            "suggested_object": lambda name, asset: suggest.suggest_object(get(name), asset),
+            "suggested_objects": lambda name, obj: suggest.suggest_objects(get(name), obj),
+            "suggested_lookback_days": lambda name: suggest.suggest_lookback_days(get(name)),
+            "suggested_table_name": lambda name, obj: suggest.suggest_table_name(get(name), obj),
+            "suggested_file_paths": lambda name, tenant, obj: suggest.suggest_file_paths(get(name), tenant, obj),
+            "connection_template": lambda name: suggest.connection_template(get(name)),
+            "default_tags": questions.default_tags,
+            "schema_field_names": lambda *a: questions.field_choices(self._schema_or_empty(*a)),
+            "suggested_pii": lambda *a: questions.suggested_classified(self._schema_or_empty(*a), "PII"),
+            "suggested_sensitive": lambda *a: questions.suggested_classified(self._schema_or_empty(*a), "SENSITIVE"),
+            "suggested_cursor_field": lambda name, *a: questions.suggested_cursor_field(
+                get(name), self._schema_or_empty(name, *a)
+            ),
+            # validators
+            "check_identifier": checks.check_identifier,
+            "check_table_name": checks.check_table_name,
+            "check_email": checks.check_email,
+            "check_relative_dir": checks.check_relative_dir,
+            "check_connector": lambda name, role, mode: checks.check_connector(get(name), role, mode),
+            "check_objects": lambda name, value: checks.check_objects(get(name), value),
+            "check_fields": lambda *a: checks.check_schema(lambda: self._schema(*a)),
+            "check_cursor_field": lambda value, *a: checks.check_cursor_field(
+                value, questions.field_choices(self._schema_or_empty(*a))
+            ),
+            # generated files
+            "asset_document": pass_context(lambda ctx: build_asset(self.registry, ctx)),
+            "job_document": pass_context(lambda ctx: build_job(self.registry, ctx)),
+            "asset_file": pass_context(asset_file),
+            "job_file": pass_context(job_file),
+            "generated_header": generated_header,
+            "after_copy_message": pass_context(lambda ctx: after_copy_message(self.registry, ctx)),
+        }
+
+
+class DativoExtension(Extension):
+    def __init__(self, environment: Environment):
+        super().__init__(environment)
+        template_root = Path(environment.loader.searchpath[0])
+        try:
+            registry = load_registry(template_root)
+        except RegistryError as error:
+            raise _user_message_error(f"dativo-gen: {error}") from None
+        environment.globals.update(Globals(registry).functions())
+        environment.filters.update(yaml_value=yaml_value, yaml_block=yaml_block)
+

@@ -1,0 +1,176 @@
+"""Build the asset definition and the job configuration, as data, from the answers."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from . import suggest
+from .fields import classifications, classify, merge_starters, parse_fields, parse_list
+from .registry import API, DATABASE, FILES, LAKEHOUSE, OBJECT_STORAGE, Connector, Registry
+
+ODCS_SCHEMA_REF = "schemas/odcs/dativo-odcs-3.0.2-extended.schema.json"
+# Fixed namespace so an asset keeps its id however often it is re-rendered.
+ASSET_ID_NAMESPACE = uuid.UUID("6f1c2a4e-8d1b-5c3e-9a7f-0b2d4e6f8a10")
+
+
+def schema_fields(registry: Registry, answers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Starter fields (when wanted) merged with the user's fields, before classification."""
+    connector = registry.get(answers["source_connector"])
+    starters = suggest.starter_fields(connector) if answers.get("starter_fields", True) else []
+    return merge_starters(starters, parse_fields(answers.get("fields")))
+
+
+def classified_fields(registry: Registry, answers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return classify(
+        schema_fields(registry, answers),
+        parse_list(answers.get("pii_fields")),
+        parse_list(answers.get("sensitive_fields")),
+    )
+
+
+def asset_file(answers: Mapping[str, Any]) -> str:
+    return f"{answers['assets_dir'].strip('/')}/{answers['asset_name']}.yaml"
+
+
+def job_file(answers: Mapping[str, Any]) -> str:
+    return f"{answers['jobs_dir'].strip('/')}/{answers['job_name']}.yaml"
+
+
+def asset_id(answers: Mapping[str, Any]) -> str:
+    key = f"{answers['tenant_id']}/{answers['asset_name']}/{answers['asset_version']}"
+    return str(uuid.uuid5(ASSET_ID_NAMESPACE, key))
+
+
+def _asset_target(answers: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "file_format": answers["file_format"],
+        "partitioning": parse_list(answers.get("partitioning")),
+        "mode": answers["schema_mode"],
+    }
+
+
+def build_asset(registry: Registry, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The asset in the form chosen by `asset_format`: odcs (flat ODCS v3.0.2) or legacy (nested)."""
+    fields = classified_fields(registry, answers)
+    description = str(answers.get("description") or "")
+    tags = parse_list(answers.get("tags"))
+    if answers.get("asset_format") == "legacy":
+        asset = {
+            "name": answers["asset_name"],
+            "source_type": answers["source_connector"],
+            "object": answers["object_name"],
+            "version": str(answers["asset_version"]),
+        }
+        if description:
+            asset["description"] = description
+        asset["schema"] = fields
+        asset["governance"] = {
+            "owner": answers["owner"],
+            "tags": tags,
+            "classification": classifications(fields),
+            "retention_days": int(answers["retention_days"]),
+        }
+        asset["target"] = _asset_target(answers)
+        return {"asset": asset}
+    asset = {
+        "$schema": ODCS_SCHEMA_REF,
+        "apiVersion": "v3.0.2",
+        "kind": "DataContract",
+        "id": asset_id(answers),
+        "name": answers["asset_name"],
+        "version": str(answers["asset_version"]),
+        "status": "active",
+        "tenant": answers["tenant_id"],
+    }
+    if description:
+        asset["description"] = {"purpose": description}
+    asset["tags"] = tags
+    asset["source_type"] = answers["source_connector"]
+    asset["object"] = answers["object_name"]
+    asset["schema"] = fields
+    asset["team"] = {"owner": answers["owner"]}
+    asset["compliance"] = {
+        "classification": classifications(fields),
+        "retention_days": int(answers["retention_days"]),
+    }
+    asset["target"] = _asset_target(answers)
+    return asset
+
+
+def _incremental(connector: Connector, answers: Mapping[str, Any]) -> dict[str, Any] | None:
+    if not connector.supports_incremental:
+        return None
+    if not answers.get("incremental"):
+        return {"strategy": "full_refresh"}
+    incremental: dict[str, Any] = {}
+    if connector.kind in (DATABASE, FILES):
+        incremental["strategy"] = connector.incremental_strategy_default
+    if connector.kind == DATABASE:
+        incremental["cursor_field"] = answers["cursor_field"]
+    incremental["lookback_days"] = int(answers["lookback_days"])
+    return incremental
+
+
+def _source(connector: Connector, answers: Mapping[str, Any]) -> dict[str, Any]:
+    source: dict[str, Any] = {}
+    if connector.kind == DATABASE:
+        source["tables"] = [{"name": answers["table_name"], "object": answers["object_name"]}]
+        if answers.get("configure_connection"):
+            source["connection"] = dict(answers.get("source_connection") or {})
+    elif connector.kind == FILES:
+        source["files"] = [
+            {"path": path, "object": answers["object_name"]} for path in parse_list(answers.get("file_paths"))
+        ]
+    elif connector.kind == API and connector.objects_supported:
+        source["objects"] = parse_list(answers.get("objects"))
+    incremental = _incremental(connector, answers)
+    if incremental is not None:
+        source["incremental"] = incremental
+    return source
+
+
+def _lake_location(connector: Connector, answers: Mapping[str, Any]) -> dict[str, Any]:
+    location = {"bucket": answers["s3_bucket"], "prefix": answers["s3_prefix"]}
+    # Iceberg's recipe nests its storage under `s3`; plain object stores take it at the top.
+    if "s3" in suggest.connection_template(connector):
+        return {"s3": location}
+    return location
+
+
+def _target(connector: Connector, answers: Mapping[str, Any]) -> dict[str, Any]:
+    target: dict[str, Any] = {}
+    if connector.kind == LAKEHOUSE:
+        target["branch"] = answers["target_branch"]
+        target["warehouse"] = answers["warehouse"]
+    connection: dict[str, Any] = {}
+    if answers.get("configure_target_connection"):
+        if connector.kind in (LAKEHOUSE, OBJECT_STORAGE):
+            connection.update(_lake_location(connector, answers))
+        elif connector.kind == DATABASE:
+            connection.update(answers.get("target_connection") or {})
+    if suggest.nessie_template(connector) and answers.get("configure_nessie"):
+        connection["nessie"] = {"uri": answers["nessie_uri"]}
+    if connection:
+        target["connection"] = connection
+    return target
+
+
+def build_job(registry: Registry, answers: Mapping[str, Any]) -> dict[str, Any]:
+    source = registry.get(answers["source_connector"])
+    target = registry.get(answers["target_connector"])
+    root = str(answers["runtime_root"]).rstrip("/")
+    return {
+        "tenant_id": answers["tenant_id"],
+        "environment": answers["environment"],
+        "source_connector": source.name,
+        "source_connector_path": f"{root}/connectors/{source.name}.yaml",
+        "target_connector": target.name,
+        "target_connector_path": f"{root}/connectors/{target.name}.yaml",
+        "asset": answers["asset_name"],
+        "asset_path": f"{root}/{asset_file(answers)}",
+        "source": _source(source, answers),
+        "target": _target(target, answers),
+        "logging": {"redaction": bool(answers["log_redaction"]), "level": answers["log_level"]},
+    }

@@ -1,0 +1,119 @@
+"""The schema builder: parse the `fields` answer, merge starter fields, classify."""
+
+from __future__ import annotations
+
+from typing import Any
+
+FIELD_TYPES = ("string", "integer", "bigint", "double", "boolean", "date", "timestamp")
+CLASSIFICATIONS = ("PII", "SENSITIVE")
+
+
+class FieldError(ValueError):
+    """A `fields` entry that cannot be used; the message says which and why."""
+
+
+def parse_list(value: Any) -> list[str]:
+    """A list answer as a person gives it: a YAML list or one comma-separated string."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    if isinstance(value, (list, tuple)):
+        return [str(item).strip() for item in value if str(item).strip()]
+    return [str(value).strip()]
+
+
+def _field_from_text(text: str) -> dict[str, Any]:
+    """'created:timestamp!' -> created, timestamp, required. The type defaults to string."""
+    text = text.strip()
+    required = text.endswith("!")
+    name, _, type_name = text.rstrip("!").partition(":")
+    return {"name": name.strip(), "type": type_name.strip().lower() or "string", "required": required}
+
+
+def _field_from_mapping(entry: dict[str, Any]) -> dict[str, Any]:
+    field = {
+        "name": str(entry.get("name", "")).strip(),
+        "type": str(entry.get("type") or "string").strip().lower(),
+        "required": entry.get("required", False),
+    }
+    if entry.get("classification"):
+        field["classification"] = str(entry["classification"]).upper()
+    if entry.get("description"):
+        field["description"] = str(entry["description"])
+    return field
+
+
+def _raw_entries(value: Any) -> list[Any]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [item for item in value.split(",") if item.strip()]
+    if isinstance(value, dict):
+        # {email: string, created: timestamp!} is accepted as name -> type.
+        return [f"{name}:{type_name or ''}" for name, type_name in value.items()]
+    if isinstance(value, list):
+        return value
+    raise FieldError(f"fields: expected a list of fields, got {type(value).__name__} {value!r}")
+
+
+def check_field(index: int, field: dict[str, Any]) -> dict[str, Any]:
+    where = f"fields[{index}]"
+    if not field["name"]:
+        raise FieldError(f"{where}: a field needs a name")
+    if field["type"] not in FIELD_TYPES:
+        raise FieldError(
+            f"{where}: unknown type {field['type']!r} for {field['name']!r}; "
+            f"use one of {', '.join(FIELD_TYPES)}"
+        )
+    if not isinstance(field["required"], bool):
+        raise FieldError(f"{where}: required must be true or false, got {field['required']!r}")
+    if field.get("classification", CLASSIFICATIONS[0]) not in CLASSIFICATIONS:
+        raise FieldError(
+            f"{where}: classification {field['classification']!r} must be PII or SENSITIVE"
+        )
+    return field
+
+
+def parse_fields(value: Any) -> list[dict[str, Any]]:
+    """Every accepted spelling of `fields` becomes a list of {name, type, required[, classification]}."""
+    fields = []
+    for index, entry in enumerate(_raw_entries(value)):
+        if isinstance(entry, dict):
+            field = _field_from_mapping(entry)
+        elif isinstance(entry, str):
+            field = _field_from_text(entry)
+        else:
+            raise FieldError(f"fields[{index}]: expected 'name:type' or a mapping, got {entry!r}")
+        fields.append(check_field(index, field))
+    seen: dict[str, int] = {}
+    for index, field in enumerate(fields):
+        key = field["name"].lower()
+        if key in seen:
+            raise FieldError(f"fields[{index}]: duplicate field name {field['name']!r} (also fields[{seen[key]}])")
+        seen[key] = index
+    return fields
+
+
+def merge_starters(starters: list[dict[str, Any]], fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Starter fields first; a user field with a starter's name replaces it at the user's position."""
+    user_names = {field["name"].lower() for field in fields}
+    kept = [starter for starter in starters if starter["name"].lower() not in user_names]
+    return [dict(field) for field in kept + fields]
+
+
+def classify(fields: list[dict[str, Any]], pii: list[str], sensitive: list[str]) -> list[dict[str, Any]]:
+    """Set each field's classification from the PII and SENSITIVE answers (PII wins)."""
+    classified = []
+    for field in fields:
+        field = {key: value for key, value in field.items() if key != "classification"}
+        if field["name"] in pii:
+            field["classification"] = "PII"
+        elif field["name"] in sensitive:
+            field["classification"] = "SENSITIVE"
+        classified.append(field)
+    return classified
+
+
+def classifications(fields: list[dict[str, Any]]) -> list[str]:
+    return sorted({field["classification"] for field in fields if field.get("classification")})

@@ -1,0 +1,111 @@
+"""What copier.yml shows: connector choices, help texts and suggested defaults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import suggest
+from .checks import cloud_refusal
+from .fields import parse_list
+from .registry import API, DATABASE, FILES, LAKEHOUSE, OBJECT_STORAGE, Connector, Registry
+
+
+def _source_label(connector: Connector) -> str:
+    details = [connector.category or "uncategorised"]
+    if connector.supports_incremental:
+        details.append(f"incremental by {connector.incremental_strategy_default}")
+    if connector.objects_supported:
+        details.append("objects: " + ", ".join(connector.objects_supported))
+    if not connector.allowed_in_cloud:
+        details.append("self-hosted only")
+    return f"{connector.name} ({'; '.join(details)})"
+
+
+def _target_label(connector: Connector) -> str:
+    details = [connector.category or "uncategorised"]
+    if connector.file_formats:
+        details.append("formats: " + ", ".join(connector.file_formats))
+    if not connector.allowed_in_cloud:
+        details.append("self-hosted only")
+    return f"{connector.name} ({'; '.join(details)})"
+
+
+def connector_choices(registry: Registry, role: str, deployment_mode: str) -> dict[str, Any]:
+    """label -> {value, validator}: connectors refused in cloud mode are shown but disabled."""
+    label = _source_label if role == "source" else _target_label
+    choices = {}
+    for name in registry.names_with_role(role):
+        connector = registry.get(name)
+        choices[label(connector)] = {"value": name, "validator": cloud_refusal(connector, deployment_mode)}
+    return choices
+
+
+def connector_summary(connector: Connector) -> str:
+    """The connector card shown once a connector is chosen."""
+    lines = [
+        f"{connector.name} connector",
+        f"  category: {connector.category or '-'}   roles: {', '.join(connector.roles)}",
+        f"  default engine: {connector.default_engine or '-'}   cloud allowed: {connector.allowed_in_cloud}",
+        f"  incremental: {connector.supports_incremental}"
+        + (f" (strategy {connector.incremental_strategy_default})" if connector.supports_incremental else ""),
+    ]
+    if connector.objects_supported:
+        lines.append(f"  objects supported: {', '.join(connector.objects_supported)}")
+    if connector.requires_tables:
+        lines.append("  requires tables: true")
+    if not connector.has_recipe:
+        lines.append(f"  warning: no recipe connectors/{connector.name}.yaml, minimal configuration only")
+    return "\n".join(lines)
+
+
+def starter_summary(connector: Connector) -> str:
+    starters = suggest.starter_fields(connector)
+    if not starters:
+        return f"{connector.name} has no starter fields: list your fields below."
+    described = ", ".join(
+        f"{f['name']} ({f['type']}{', required' if f['required'] else ''})" for f in starters
+    )
+    return f"Starter fields for {connector.category or connector.name} connectors: {described}"
+
+
+def source_kind(connector: Connector) -> str:
+    return connector.kind if connector.kind in (DATABASE, FILES) else API
+
+
+def target_kind(connector: Connector) -> str:
+    return connector.kind
+
+
+def is_lake(connector: Connector) -> bool:
+    return connector.kind in (LAKEHOUSE, OBJECT_STORAGE)
+
+
+def field_choices(fields: list[dict[str, Any]]) -> list[str]:
+    return [field["name"] for field in fields]
+
+
+def suggested_classified(fields: list[dict[str, Any]], classification: str) -> list[str]:
+    """Fields whose given or guessed classification matches: the PII / SENSITIVE defaults."""
+    return [
+        field["name"]
+        for field in fields
+        if (field.get("classification") or suggest.suggest_classification(field["name"])) == classification
+    ]
+
+
+def suggested_cursor_field(connector: Connector, fields: list[dict[str, Any]]) -> str:
+    """The recipe's cursor when the schema has it, else the schema's first timestamp."""
+    preferred = suggest.suggest_cursor_field(connector)
+    names = [field["name"] for field in fields]
+    if preferred in names or not names:
+        return preferred
+    timestamps = [field["name"] for field in fields if field["type"] in ("timestamp", "date")]
+    return timestamps[0] if timestamps else preferred
+
+
+def default_tags(source: str, object_name: str) -> list[str]:
+    return list(dict.fromkeys([source, object_name]))
+
+
+def as_list(value: Any) -> list[str]:
+    return parse_list(value)

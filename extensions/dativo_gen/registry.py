@@ -1,0 +1,113 @@
+"""The connector registry and recipes, loaded once into plain, read-only data."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REGISTRY_FILE = Path("registry") / "connectors.yaml"
+RECIPES_DIR = Path("connectors")
+
+# Categories that decide which questions apply; any other category is an API.
+DATABASE = "database"
+FILES = "files"
+LAKEHOUSE = "lakehouse"
+OBJECT_STORAGE = "object_storage"
+API = "api"
+
+
+class RegistryError(Exception):
+    """The registry or a recipe cannot be used; the message names the file and entry."""
+
+
+@dataclass(frozen=True)
+class Connector:
+    name: str
+    roles: tuple[str, ...]
+    category: str = ""
+    default_engine: str = ""
+    engines_supported: tuple[str, ...] = ()
+    allowed_in_cloud: bool = True
+    supports_incremental: bool = False
+    incremental_strategy_default: str = ""
+    objects_supported: tuple[str, ...] = ()
+    requires_tables: bool = False
+    supports_queries: bool = False
+    file_formats: tuple[str, ...] = ()
+    recipe: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        """database, files, lakehouse, object_storage or api: what the questions depend on."""
+        if self.category in (DATABASE, FILES, LAKEHOUSE, OBJECT_STORAGE):
+            return self.category
+        return API
+
+    @property
+    def has_recipe(self) -> bool:
+        return bool(self.recipe)
+
+
+@dataclass(frozen=True)
+class Registry:
+    connectors: dict[str, Connector]
+    root: Path
+
+    def names_with_role(self, role: str) -> list[str]:
+        return sorted(name for name, c in self.connectors.items() if role in c.roles)
+
+    def get(self, name: str) -> Connector:
+        try:
+            return self.connectors[name]
+        except KeyError:
+            known = ", ".join(sorted(self.connectors))
+            raise RegistryError(
+                f"connector {name!r} is not in {REGISTRY_FILE}; known connectors: {known}"
+            ) from None
+
+    @property
+    def missing_recipes(self) -> list[str]:
+        return sorted(name for name, c in self.connectors.items() if not c.has_recipe)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise RegistryError(f"{path}: not valid YAML: {error}") from None
+
+
+def _connector_from_entry(name: str, entry: Any, recipe: dict[str, Any]) -> Connector:
+    if not isinstance(entry, dict) or not entry.get("roles"):
+        raise RegistryError(f"{REGISTRY_FILE}: connector {name!r} needs a 'roles' list")
+    known = Connector.__dataclass_fields__
+    values = {key: value for key, value in entry.items() if key in known}
+    for key in ("roles", "engines_supported", "objects_supported", "file_formats"):
+        if key in values:
+            values[key] = tuple(values[key] or ())
+    return Connector(name=name, recipe=recipe, **values)
+
+
+def load_registry(root: Path) -> Registry:
+    """Read registry/connectors.yaml and connectors/<name>.yaml below the template root."""
+    data = _read_yaml(root / REGISTRY_FILE)
+    entries = (data or {}).get("connectors") if isinstance(data, dict) else None
+    if not isinstance(entries, dict) or not entries:
+        raise RegistryError(f"{root / REGISTRY_FILE}: needs a non-empty 'connectors' mapping")
+    connectors = {}
+    for name, entry in entries.items():
+        recipe_path = root / RECIPES_DIR / f"{name}.yaml"
+        recipe = _read_yaml(recipe_path) if recipe_path.is_file() else {}
+        connectors[name] = _connector_from_entry(name, entry, recipe or {})
+    registry = Registry(connectors=connectors, root=root)
+    for name in registry.missing_recipes:
+        print(
+            f"dativo-gen: warning: no recipe {RECIPES_DIR}/{name}.yaml for connector {name!r}; "
+            "it gets minimal configuration",
+            file=sys.stderr,
+        )
+    return registry

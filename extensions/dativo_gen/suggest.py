@@ -1,0 +1,135 @@
+"""Defaults suggested from what the registry and recipes know about a connector."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+from .registry import API, DATABASE, FILES, Connector
+
+# Name tokens that mark a field as personal data or as otherwise sensitive.
+PII_TOKENS = frozenset(
+    {
+        "email", "mail", "phone", "mobile", "fax", "firstname", "lastname", "fullname",
+        "surname", "middlename", "address", "street", "zip", "zipcode", "postcode",
+        "postal", "birthdate", "birthday", "dob", "ip", "passport", "nationality",
+        "gender", "username",
+    }
+)
+SENSITIVE_TOKENS = frozenset(
+    {
+        "salary", "wage", "wages", "income", "compensation", "ssn", "password", "passwd",
+        "secret", "token", "iban", "swift", "taxid", "cvv", "cardnumber", "bank", "routing",
+        "diagnosis", "medical", "health",
+    }
+)
+# Adjacent token pairs that only mean PII together ("first name", "date of birth").
+PII_PAIRS = frozenset(
+    {("first", "name"), ("last", "name"), ("full", "name"), ("middle", "name"),
+     ("birth", "date"), ("date", "birth"), ("postal", "code"), ("zip", "code"),
+     ("user", "name")}
+)
+SENSITIVE_PAIRS = frozenset(
+    {("account", "number"), ("social", "security"), ("tax", "id"), ("credit", "card"), ("card", "number")}
+)
+
+
+def name_tokens(name: str) -> list[str]:
+    """Split snake_case, kebab-case and camelCase names into lower-case words."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
+    return [token.lower() for token in re.split(r"[^A-Za-z0-9]+", spaced) if token]
+
+
+def suggest_classification(name: str) -> str:
+    """PII, SENSITIVE or '' for a field name; PII wins because it carries the stricter duties."""
+    tokens = name_tokens(name)
+    pairs = set(itertools.pairwise(tokens))
+    if PII_TOKENS.intersection(tokens) or PII_PAIRS & pairs:
+        return "PII"
+    if SENSITIVE_TOKENS.intersection(tokens) or SENSITIVE_PAIRS & pairs:
+        return "SENSITIVE"
+    return ""
+
+
+def suggest_asset_name(connector: Connector) -> str:
+    noun = connector.objects_supported[0] if connector.objects_supported else "table"
+    return f"{connector.name}_{noun}"
+
+
+def suggest_object(connector: Connector, asset_name: str) -> str:
+    """The object an asset name points at: stripe_customers -> customers."""
+    prefix = f"{connector.name}_"
+    rest = asset_name[len(prefix):] if asset_name.startswith(prefix) else asset_name
+    if connector.kind == API and connector.objects_supported and rest not in connector.objects_supported:
+        return next((o for o in connector.objects_supported if o in rest), connector.objects_supported[0])
+    return rest or (connector.objects_supported[0] if connector.objects_supported else asset_name)
+
+
+def suggest_objects(connector: Connector, object_name: str) -> list[str]:
+    if object_name in connector.objects_supported or not connector.objects_supported:
+        return [object_name]
+    return [connector.objects_supported[0]]
+
+
+def suggest_cursor_field(connector: Connector) -> str:
+    incremental = connector.recipe.get("incremental") or {}
+    return incremental.get("cursor_field_default") or connector.incremental_strategy_default
+
+
+def suggest_lookback_days(connector: Connector) -> int:
+    incremental = connector.recipe.get("incremental") or {}
+    return int(incremental.get("lookback_days_default", 1))
+
+
+def starter_fields(connector: Connector) -> list[dict[str, Any]]:
+    """The fields every asset of this kind of connector starts with."""
+    if connector.kind == DATABASE:
+        return [
+            {"name": "id", "type": "bigint", "required": True},
+            {"name": suggest_cursor_field(connector) or "updated_at", "type": "timestamp", "required": True},
+        ]
+    if connector.kind == API:
+        return [
+            {"name": "id", "type": "string", "required": True},
+            {"name": "created", "type": "timestamp", "required": True},
+        ]
+    return []
+
+
+def _generator_hint(connector: Connector, key: str) -> str:
+    return (connector.recipe.get("generator") or {}).get(key, "")
+
+
+def suggest_table_name(connector: Connector, object_name: str) -> str:
+    template = _generator_hint(connector, "table_name_template") or "{object}"
+    return template.format(object=object_name)
+
+
+def suggest_file_paths(connector: Connector, tenant_id: str, object_name: str) -> list[str]:
+    if connector.kind != FILES:
+        return []
+    template = _generator_hint(connector, "file_path_template") or "{object}"
+    return [template.format(tenant=tenant_id, object=object_name)]
+
+
+def connection_template(connector: Connector) -> dict[str, Any]:
+    return dict(connector.recipe.get("connection_template") or {})
+
+
+def nessie_template(connector: Connector) -> dict[str, Any]:
+    return dict((connector.recipe.get("catalog_template") or {}).get("nessie") or {})
+
+
+def credential_hints(connector: Connector, tenant_id: str) -> list[str]:
+    """Where the secrets come from: env var names and secret files, never values."""
+    hints = []
+    credentials = connector.recipe.get("credentials") or {}
+    if credentials.get("from_env"):
+        hints.append(f"environment variable {credentials['from_env']}")
+    if credentials.get("file_template"):
+        hints.append(f"secret file {credentials['file_template'].format(tenant=tenant_id)}")
+    env_refs = sorted(set(re.findall(r"\$\{(\w+)\}", str(connection_template(connector)))))
+    if env_refs:
+        hints.append("connection variables " + ", ".join(env_refs))
+    return hints

@@ -1,0 +1,139 @@
+"""Post-generation task: validate the staged asset and job, then move them into place.
+
+Copier renders both files into a staging folder. Only when each parses and passes its
+JSON Schema are they moved to their final paths, so invalid output never lands in
+assets/ or jobs/. On failure the staging folder is removed, the answers file of a job
+that never existed is removed too, and the task exits 1 with one line per problem.
+
+Copier runs this task three times during `copier update` (old copy, project, new
+copy), so it is unconditional, idempotent and works relative to the current folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
+STAGING_ROOT = Path(".dativo-gen")
+ASSET_SCHEMAS = {"odcs": "asset-odcs.schema.json", "legacy": "asset-legacy.schema.json"}
+JOB_SCHEMA = "job.schema.json"
+STAGED_FILES = ("asset.yaml", "job.yaml")
+
+
+class InvalidOutput(Exception):
+    """A generated file that must not land; the message names the file and the JSON path."""
+
+
+@functools.cache
+def schema_registry() -> Registry:
+    resources = []
+    for path in SCHEMAS_DIR.glob("*.schema.json"):
+        contents = json.loads(path.read_text(encoding="utf-8"))
+        resources.append((contents["$id"], Resource.from_contents(contents)))
+    return Registry().with_resources(resources)
+
+
+def load_validator(schema_name: str) -> Draft202012Validator:
+    schema = json.loads((SCHEMAS_DIR / schema_name).read_text(encoding="utf-8"))
+    return Draft202012Validator(schema, registry=schema_registry())
+
+
+def json_path(parts: Any) -> str:
+    path = "$"
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+def load_document(staged: Path, shown_as: str) -> Any:
+    try:
+        return yaml.safe_load(staged.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise InvalidOutput(f"{shown_as}: cannot be read as YAML: {error}") from None
+
+
+def validation_errors(document: Any, schema_name: str, shown_as: str) -> list[str]:
+    validator = load_validator(schema_name)
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
+    return [f"{shown_as}: {json_path(e.absolute_path)}: {e.message}" for e in errors]
+
+
+def place_file(staged: Path, final: Path) -> None:
+    """Move, overwriting: running twice gives the same result."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staged, final)
+
+
+def remove_empty_dirs(folder: Path, stop_at: Path) -> None:
+    """Remove folder and its parents while they are empty, up to and including stop_at."""
+    for current in (folder, *folder.parents):
+        if current in (Path("."), Path("")) or not current.is_dir() or any(current.iterdir()):
+            return
+        current.rmdir()
+        if current == stop_at:
+            return
+
+
+def remove_staging(staging: Path) -> None:
+    for name in STAGED_FILES:
+        (staging / name).unlink(missing_ok=True)
+    remove_empty_dirs(staging, STAGING_ROOT)
+
+
+def check_staged(staging: Path, asset: Path, job: Path, asset_format: str) -> list[str]:
+    problems = []
+    for staged_name, final, schema in (
+        ("asset.yaml", asset, ASSET_SCHEMAS[asset_format]),
+        ("job.yaml", job, JOB_SCHEMA),
+    ):
+        try:
+            document = load_document(staging / staged_name, str(final))
+        except InvalidOutput as error:
+            problems.append(str(error))
+            continue
+        problems.extend(validation_errors(document, schema, str(final)))
+    return problems
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--staging", type=Path, required=True)
+    parser.add_argument("--asset", type=Path, required=True)
+    parser.add_argument("--job", type=Path, required=True)
+    parser.add_argument("--asset-format", choices=sorted(ASSET_SCHEMAS), default="odcs")
+    parser.add_argument("--operation", default="copy")
+    parser.add_argument("--answers-file", type=Path)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    problems = check_staged(args.staging, args.asset, args.job, args.asset_format)
+    if problems:
+        remove_staging(args.staging)
+        # A first copy that fails leaves no answers behind for a job that does not exist.
+        if args.operation == "copy" and args.answers_file and not args.job.exists():
+            args.answers_file.unlink(missing_ok=True)
+            remove_empty_dirs(args.answers_file.parent, Path("."))
+        print("dativo-gen: generated files are invalid; nothing was written:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    place_file(args.staging / "asset.yaml", args.asset)
+    place_file(args.staging / "job.yaml", args.job)
+    remove_staging(args.staging)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
