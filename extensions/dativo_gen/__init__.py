@@ -108,4 +108,3 @@ class DativoExtension(Extension):
             raise _user_message_error(f"dativo-gen: {error}") from None
         environment.globals.update(Globals(registry).functions())
         environment.filters.update(yaml_value=yaml_value, yaml_block=yaml_block)
-

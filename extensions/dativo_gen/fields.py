@@ -63,15 +63,12 @@ def check_field(index: int, field: dict[str, Any]) -> dict[str, Any]:
         raise FieldError(f"{where}: a field needs a name")
     if field["type"] not in FIELD_TYPES:
         raise FieldError(
-            f"{where}: unknown type {field['type']!r} for {field['name']!r}; "
-            f"use one of {', '.join(FIELD_TYPES)}"
+            f"{where}: unknown type {field['type']!r} for {field['name']!r}; use one of {', '.join(FIELD_TYPES)}"
         )
     if not isinstance(field["required"], bool):
         raise FieldError(f"{where}: required must be true or false, got {field['required']!r}")
     if field.get("classification", CLASSIFICATIONS[0]) not in CLASSIFICATIONS:
-        raise FieldError(
-            f"{where}: classification {field['classification']!r} must be PII or SENSITIVE"
-        )
+        raise FieldError(f"{where}: classification {field['classification']!r} must be PII or SENSITIVE")
     return field
 
 

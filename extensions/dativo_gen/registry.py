@@ -65,9 +65,7 @@ class Registry:
             return self.connectors[name]
         except KeyError:
             known = ", ".join(sorted(self.connectors))
-            raise RegistryError(
-                f"connector {name!r} is not in {REGISTRY_FILE}; known connectors: {known}"
-            ) from None
+            raise RegistryError(f"connector {name!r} is not in {REGISTRY_FILE}; known connectors: {known}") from None
 
     @property
     def missing_recipes(self) -> list[str]:

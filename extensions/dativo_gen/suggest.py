@@ -10,26 +10,15 @@ from .registry import API, DATABASE, FILES, Connector
 
 # Name tokens that mark a field as personal data or as otherwise sensitive.
 PII_TOKENS = frozenset(
-    {
-        "email", "mail", "phone", "mobile", "fax", "firstname", "lastname", "fullname",
-        "surname", "middlename", "address", "street", "zip", "zipcode", "postcode",
-        "postal", "birthdate", "birthday", "dob", "ip", "passport", "nationality",
-        "gender", "username",
-    }
+    """email mail phone mobile fax firstname lastname fullname surname middlename address street
+    zip zipcode postcode postal birth birthdate birthday dob ip passport nationality gender username""".split()
 )
 SENSITIVE_TOKENS = frozenset(
-    {
-        "salary", "wage", "wages", "income", "compensation", "ssn", "password", "passwd",
-        "secret", "token", "iban", "swift", "taxid", "cvv", "cardnumber", "bank", "routing",
-        "diagnosis", "medical", "health",
-    }
+    """salary wage wages income compensation ssn password passwd secret token iban swift taxid cvv
+    cardnumber bank routing diagnosis medical health""".split()
 )
-# Adjacent token pairs that only mean PII together ("first name", "date of birth").
-PII_PAIRS = frozenset(
-    {("first", "name"), ("last", "name"), ("full", "name"), ("middle", "name"),
-     ("birth", "date"), ("date", "birth"), ("postal", "code"), ("zip", "code"),
-     ("user", "name")}
-)
+# Adjacent token pairs that only mean something together ("first name", "tax id").
+PII_PAIRS = frozenset({("first", "name"), ("last", "name"), ("full", "name"), ("middle", "name"), ("user", "name")})
 SENSITIVE_PAIRS = frozenset(
     {("account", "number"), ("social", "security"), ("tax", "id"), ("credit", "card"), ("card", "number")}
 )
@@ -60,7 +49,7 @@ def suggest_asset_name(connector: Connector) -> str:
 def suggest_object(connector: Connector, asset_name: str) -> str:
     """The object an asset name points at: stripe_customers -> customers."""
     prefix = f"{connector.name}_"
-    rest = asset_name[len(prefix):] if asset_name.startswith(prefix) else asset_name
+    rest = asset_name[len(prefix) :] if asset_name.startswith(prefix) else asset_name
     if connector.kind == API and connector.objects_supported and rest not in connector.objects_supported:
         return next((o for o in connector.objects_supported if o in rest), connector.objects_supported[0])
     return rest or (connector.objects_supported[0] if connector.objects_supported else asset_name)

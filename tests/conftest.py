@@ -1,0 +1,68 @@
+"""Shared helpers: run the real template with Copier and read back what it wrote."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import copier
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT.parent / "shared" / "reference" / "dativo-ingest"
+EXAMPLE_ANSWERS = ROOT / "examples" / "stripe_customers.yml"
+COPIER = Path(sys.executable).parent / "copier"
+
+sys.path[:0] = [str(ROOT), str(ROOT / "extensions")]
+
+
+def load_yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def generate(dst: Path, answers: dict[str, Any], template: Path = ROOT) -> dict[str, Any]:
+    """Run `copier copy` in-process with these answers; return the answers Copier recorded."""
+    worker = copier.run_copy(
+        str(template),
+        str(dst),
+        data=answers,
+        defaults=True,
+        unsafe=True,
+        vcs_ref="HEAD",
+        quiet=True,
+    )
+    recorded = worker._answers_to_remember()
+    unknown = set(answers) - set(worker.answers.combined)
+    assert not unknown, f"answers for questions the template does not ask: {unknown}"
+    return recorded
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(COPIER), *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def generated_files(workspace: Path, answers: dict[str, Any]) -> tuple[Any, Any]:
+    """The parsed asset and job of one generation, found where the answers put them."""
+    asset = workspace / answers["assets_dir"] / f"{answers['asset_name']}.yaml"
+    job = workspace / answers["jobs_dir"] / f"{answers['job_name']}.yaml"
+    return load_yaml(asset), load_yaml(job)
+
+
+def reference_schema(relative: str) -> dict[str, Any]:
+    path = REFERENCE / "schemas" / relative
+    if not path.is_file():
+        message = f"reference schema {path} is not available beside the checkout"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return tmp_path / "workspace"

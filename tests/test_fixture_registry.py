@@ -1,0 +1,126 @@
+"""Adding a connector is a registry entry plus a recipe: no code change."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT, generate, generated_files, run_cli
+
+from hooks.place_files import JOB_SCHEMA, validation_errors
+
+TEMPLATE_PARTS = ("copier.yml", "template", "extensions", "hooks", "registry", "connectors")
+
+NEW_CONNECTORS = {
+    "salesforce": {
+        "roles": ["source"],
+        "category": "crm",
+        "default_engine": "airbyte",
+        "engines_supported": ["airbyte"],
+        "allowed_in_cloud": True,
+        "supports_incremental": True,
+        "incremental_strategy_default": "updated_after",
+        "objects_supported": ["accounts", "opportunities"],
+    },
+    "sqlserver": {
+        "roles": ["source", "target"],
+        "category": "database",
+        "default_engine": "meltano",
+        "engines_supported": ["meltano"],
+        "allowed_in_cloud": False,
+        "supports_incremental": True,
+        "incremental_strategy_default": "updated_at",
+        "requires_tables": True,
+    },
+    "bigquery": {
+        "roles": ["target"],
+        "category": "warehouse",
+        "default_engine": "native",
+        "engines_supported": ["native"],
+    },
+}
+NEW_RECIPES = {
+    "salesforce": {
+        "name": "salesforce",
+        "roles": ["source"],
+        "credentials": {"type": "api_key", "from_env": "SALESFORCE_TOKEN"},
+        "default_engine": {"type": "airbyte", "options": {"airbyte": {"docker_image": "airbyte/source-salesforce"}}},
+        "incremental": {
+            "strategy": "updated_after",
+            "cursor_field_default": "SystemModstamp",
+            "lookback_days_default": 2,
+        },
+    },
+    "sqlserver": {
+        "name": "sqlserver",
+        "roles": ["source", "target"],
+        "credentials": {"type": "basic", "file_template": "/secrets/{tenant}/mssql.env"},
+        "default_engine": {"type": "meltano", "options": {"meltano": {"tap": "tap-mssql"}}},
+        "connection_template": {"host": "${MSSQL_HOST}", "port": "${MSSQL_PORT}", "database": "${MSSQL_DB}"},
+        "incremental": {"strategy": "updated_at", "cursor_field_default": "modified_at", "lookback_days_default": 1},
+        "generator": {"table_name_template": "dbo.{object}"},
+    },
+    # bigquery deliberately has no recipe.
+}
+
+
+@pytest.fixture(scope="module")
+def extended_template(tmp_path_factory) -> Path:
+    template = tmp_path_factory.mktemp("template")
+    for part in TEMPLATE_PARTS:
+        source = ROOT / part
+        copy = shutil.copytree if source.is_dir() else shutil.copy2
+        copy(source, template / part)
+    registry_path = template / "registry" / "connectors.yaml"
+    registry = yaml.safe_load(registry_path.read_text())
+    registry["connectors"].update(NEW_CONNECTORS)
+    registry_path.write_text(yaml.safe_dump(registry, sort_keys=False))
+    for name, recipe in NEW_RECIPES.items():
+        (template / "connectors" / f"{name}.yaml").write_text(yaml.safe_dump(recipe, sort_keys=False))
+    return template
+
+
+def test_new_api_connector_is_offered_with_its_objects(extended_template, workspace):
+    answers = generate(workspace, {"source_connector": "salesforce"}, template=extended_template)
+    assert (answers["asset_name"], answers["objects"], answers["lookback_days"]) == (
+        "salesforce_accounts",
+        ["accounts"],
+        2,
+    )
+    _, job = generated_files(workspace, answers)
+    assert job["source"] == {"objects": ["accounts"], "incremental": {"lookback_days": 2}}
+    assert validation_errors(job, JOB_SCHEMA, "job") == []
+
+
+def test_new_database_connector_gets_tables_cursor_and_connection(extended_template, workspace):
+    answers = generate(
+        workspace, {"source_connector": "sqlserver", "asset_name": "sqlserver_orders"}, template=extended_template
+    )
+    asset, job = generated_files(workspace, answers)
+    assert job["source"] == {
+        "tables": [{"name": "dbo.orders", "object": "orders"}],
+        "connection": {"host": "${MSSQL_HOST}", "port": "${MSSQL_PORT}", "database": "${MSSQL_DB}"},
+        "incremental": {"strategy": "updated_at", "cursor_field": "modified_at", "lookback_days": 1},
+    }
+    assert [f["name"] for f in asset["schema"]] == ["id", "modified_at"]
+
+
+def test_connector_without_recipe_warns_and_gets_minimal_configuration(extended_template, workspace):
+    result = run_cli(
+        "copy",
+        "--trust",
+        "--defaults",
+        "--data",
+        "source_connector=stripe",
+        "--data",
+        "target_connector=bigquery",
+        str(extended_template),
+        str(workspace),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no recipe connectors/bigquery.yaml" in result.stderr
+    job = yaml.safe_load((workspace / "jobs" / "acme" / "stripe_charges_to_bigquery.yaml").read_text())
+    assert job["target"] == {}
+    assert job["target_connector_path"] == "/app/connectors/bigquery.yaml"

@@ -1,0 +1,122 @@
+"""The placement task: invalid output never lands, valid output lands idempotently."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import EXAMPLE_ANSWERS, ROOT, generate, load_yaml
+
+HOOK = ROOT / "hooks" / "place_files.py"
+STAGING = Path(".dativo-gen/staging/acme/orders_to_iceberg")
+ASSET = Path("assets/stripe/v1.0/orders.yaml")
+JOB = Path("jobs/acme/orders_to_iceberg.yaml")
+ANSWERS = Path(".copier-answers/acme/orders_to_iceberg.yml")
+
+
+@pytest.fixture
+def staged(tmp_path: Path) -> Path:
+    """A workspace whose staging folder holds the files of the spec session."""
+    generated = tmp_path / "generated"
+    answers = generate(generated, yaml.safe_load(EXAMPLE_ANSWERS.read_text()))
+    workspace = tmp_path / "ws"
+    (workspace / STAGING).mkdir(parents=True)
+    (workspace / ANSWERS).parent.mkdir(parents=True)
+    (workspace / ANSWERS).write_text("_src_path: somewhere\n")
+    asset = generated / answers["assets_dir"] / f"{answers['asset_name']}.yaml"
+    job = generated / answers["jobs_dir"] / f"{answers['job_name']}.yaml"
+    (workspace / STAGING / "asset.yaml").write_text(asset.read_text())
+    (workspace / STAGING / "job.yaml").write_text(job.read_text())
+    return workspace
+
+
+def run_hook(workspace: Path, operation: str = "copy") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            str(HOOK),
+            "--staging",
+            str(STAGING),
+            "--asset",
+            str(ASSET),
+            "--job",
+            str(JOB),
+            "--asset-format",
+            "odcs",
+            "--operation",
+            operation,
+            "--answers-file",
+            str(ANSWERS),
+        ],
+        cwd=workspace,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def files_in(workspace: Path) -> list[str]:
+    return sorted(str(p.relative_to(workspace)) for p in workspace.rglob("*") if p.is_file())
+
+
+def corrupt(workspace: Path, name: str, change) -> None:
+    path = workspace / STAGING / name
+    document = yaml.safe_load(path.read_text())
+    change(document)
+    path.write_text(yaml.safe_dump(document))
+
+
+def test_valid_files_are_moved_into_place(staged):
+    result = run_hook(staged)
+    assert result.returncode == 0, result.stderr
+    assert files_in(staged) == sorted([str(ANSWERS), str(ASSET), str(JOB)])
+    assert load_yaml(staged / JOB)["tenant_id"] == "mycompany"
+
+
+def test_running_twice_gives_the_same_workspace(staged):
+    staged_job = (staged / STAGING / "job.yaml").read_text()
+    assert run_hook(staged).returncode == 0
+    (staged / STAGING).mkdir(parents=True)
+    (staged / STAGING / "job.yaml").write_text(staged_job)
+    (staged / STAGING / "asset.yaml").write_text((staged / ASSET).read_text())
+    assert run_hook(staged, operation="update").returncode == 0
+    assert files_in(staged) == sorted([str(ANSWERS), str(ASSET), str(JOB)])
+
+
+def test_invalid_job_names_the_file_and_the_json_path_and_lands_nothing(staged):
+    corrupt(staged, "job.yaml", lambda job: job["source"]["incremental"].update(lookback_days=-1))
+    result = run_hook(staged)
+    assert result.returncode == 1
+    assert f"{JOB}: $.source.incremental.lookback_days: -1 is less than the minimum of 0" in result.stderr
+    # the first copy of a job that failed leaves nothing behind, not even its answers
+    assert files_in(staged) == []
+    assert not (staged / ".dativo-gen").exists()
+
+
+def test_invalid_asset_is_reported_with_its_path(staged):
+    corrupt(staged, "asset.yaml", lambda asset: asset["schema"][1].update(type="varchar"))
+    result = run_hook(staged)
+    assert result.returncode == 1
+    assert f"{ASSET}: $.schema[1].type: 'varchar' is not one of" in result.stderr
+
+
+def test_failed_update_keeps_the_existing_job_and_answers(staged):
+    (staged / JOB).parent.mkdir(parents=True)
+    (staged / JOB).write_text("tenant_id: previous\n")
+    corrupt(staged, "job.yaml", lambda job: job.pop("logging"))
+    result = run_hook(staged, operation="update")
+    assert result.returncode == 1
+    assert f"{JOB}: $: 'logging' is a required property" in result.stderr
+    assert load_yaml(staged / JOB) == {"tenant_id": "previous"}
+    assert (staged / ANSWERS).is_file()
+    assert not (staged / STAGING).exists()
+
+
+def test_unparsable_staged_file_is_reported(staged):
+    (staged / STAGING / "job.yaml").write_text("tenant_id: [unclosed\n")
+    result = run_hook(staged)
+    assert result.returncode == 1
+    assert f"{JOB}: cannot be read as YAML" in result.stderr

@@ -1,0 +1,224 @@
+"""Questions appear only where they apply, and their defaults come from the registry."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import generate, generated_files
+
+SOURCE_ONLY_KEYS = {"objects", "table_name", "cursor_field", "file_paths", "configure_connection", "source_connection"}
+TARGET_ONLY_KEYS = {
+    "target_branch",
+    "warehouse",
+    "configure_target_connection",
+    "s3_bucket",
+    "s3_prefix",
+    "target_connection",
+    "configure_nessie",
+    "nessie_uri",
+}
+
+
+def asked(answers: dict, keys: set[str]) -> set[str]:
+    return keys & set(answers)
+
+
+def test_api_source_asks_objects_and_incremental_only(workspace):
+    answers = generate(workspace, {"source_connector": "stripe", "asset_name": "stripe_invoices"})
+    assert asked(answers, SOURCE_ONLY_KEYS) == {"objects"}
+    assert answers["object_name"] == "invoices"
+    assert answers["objects"] == ["invoices"]
+    assert answers["tags"] == ["stripe", "invoices"]
+    assert answers["job_name"] == "stripe_invoices_to_iceberg"
+    assert answers["s3_prefix"] == "raw/stripe/stripe_invoices"
+    assert answers["lookback_days"] == 1
+
+
+def test_hubspot_defaults_follow_its_supported_objects(workspace):
+    answers = generate(workspace, {"source_connector": "hubspot"})
+    assert (answers["asset_name"], answers["object_name"], answers["objects"]) == (
+        "hubspot_contacts",
+        "contacts",
+        ["contacts"],
+    )
+
+
+def test_postgres_asks_table_cursor_and_connection_from_the_recipe(workspace):
+    answers = generate(workspace, {"source_connector": "postgres", "asset_name": "postgres_orders"})
+    assert asked(answers, SOURCE_ONLY_KEYS) == {
+        "table_name",
+        "cursor_field",
+        "configure_connection",
+        "source_connection",
+    }
+    assert answers["table_name"] == "public.orders"
+    assert answers["cursor_field"] == "updated_at"
+    asset, job = generated_files(workspace, answers)
+    assert job["source"] == {
+        "tables": [{"name": "public.orders", "object": "orders"}],
+        "connection": {"host": "${PGHOST}", "port": "${PGPORT}", "database": "${PGDATABASE}"},
+        "incremental": {"strategy": "updated_at", "cursor_field": "updated_at", "lookback_days": 1},
+    }
+    assert asset["schema"] == [
+        {"name": "id", "type": "bigint", "required": True},
+        {"name": "updated_at", "type": "timestamp", "required": True},
+    ]
+
+
+def test_mysql_table_has_no_schema_prefix_and_mysql_variables(workspace):
+    answers = generate(workspace, {"source_connector": "mysql", "asset_name": "mysql_orders"})
+    _, job = generated_files(workspace, answers)
+    assert job["source"]["tables"] == [{"name": "orders", "object": "orders"}]
+    assert job["source"]["connection"] == {"host": "${MYSQL_HOST}", "port": "${MYSQL_PORT}", "database": "${MYSQL_DB}"}
+
+
+def test_database_connection_can_be_left_out(workspace):
+    answers = generate(workspace, {"source_connector": "postgres", "configure_connection": False})
+    _, job = generated_files(workspace, answers)
+    assert "source_connection" not in answers
+    assert "connection" not in job["source"]
+
+
+def test_cursor_field_defaults_to_a_timestamp_of_the_schema(workspace):
+    answers = generate(
+        workspace,
+        {"source_connector": "postgres", "starter_fields": False, "fields": "order_id:bigint!, modified_at:timestamp!"},
+    )
+    assert answers["cursor_field"] == "modified_at"
+
+
+def test_file_source_asks_file_paths(workspace):
+    answers = generate(
+        workspace, {"source_connector": "csv", "asset_name": "csv_employees", "fields": "employee_id:integer!"}
+    )
+    assert asked(answers, SOURCE_ONLY_KEYS) == {"file_paths"}
+    _, job = generated_files(workspace, answers)
+    assert job["source"] == {
+        "files": [{"path": "/data/acme/employees.csv", "object": "employees"}],
+        "incremental": {"strategy": "file_modified_time", "lookback_days": 0},
+    }
+
+
+def test_file_paths_accept_a_comma_separated_string(workspace):
+    answers = generate(
+        workspace,
+        {"source_connector": "google_sheets", "fields": "id", "file_paths": "sheet-a, sheet-b"},
+    )
+    _, job = generated_files(workspace, answers)
+    assert [f["path"] for f in job["source"]["files"]] == ["sheet-a", "sheet-b"]
+
+
+def test_incremental_off_means_full_refresh_and_no_lookback(workspace):
+    answers = generate(workspace, {"source_connector": "stripe", "incremental": False})
+    _, job = generated_files(workspace, answers)
+    assert "lookback_days" not in answers
+    assert job["source"]["incremental"] == {"strategy": "full_refresh"}
+
+
+def test_list_answers_accept_comma_separated_strings(workspace):
+    answers = generate(
+        workspace,
+        {
+            "source_connector": "stripe",
+            "objects": "customers, charges",
+            "tags": "payments, pii-reviewed",
+            "partitioning": "ingest_date, tenant",
+        },
+    )
+    asset, job = generated_files(workspace, answers)
+    assert job["source"]["objects"] == ["customers", "charges"]
+    assert asset["tags"] == ["payments", "pii-reviewed"]
+    assert asset["target"]["partitioning"] == ["ingest_date", "tenant"]
+
+
+def test_iceberg_target_asks_branch_warehouse_bucket_and_nessie(workspace):
+    answers = generate(workspace, {"source_connector": "stripe"})
+    assert asked(answers, TARGET_ONLY_KEYS) == TARGET_ONLY_KEYS - {"target_connection"}
+
+
+def test_iceberg_without_catalog_or_connection(workspace):
+    answers = generate(
+        workspace,
+        {"source_connector": "stripe", "configure_nessie": False, "configure_target_connection": False},
+    )
+    _, job = generated_files(workspace, answers)
+    assert job["target"] == {"branch": "acme", "warehouse": "s3://lake/acme/"}
+
+
+@pytest.mark.parametrize("target", ["s3", "minio"])
+def test_object_storage_target_takes_bucket_and_prefix_at_the_top(workspace, target):
+    answers = generate(workspace, {"source_connector": "stripe", "target_connector": target})
+    assert asked(answers, TARGET_ONLY_KEYS) == {"configure_target_connection", "s3_bucket", "s3_prefix"}
+    _, job = generated_files(workspace, answers)
+    assert job["target"] == {"connection": {"bucket": "acme-data-lake", "prefix": "raw/stripe/stripe_charges"}}
+
+
+def test_database_target_takes_its_recipe_connection(workspace):
+    answers = generate(workspace, {"source_connector": "stripe", "target_connector": "postgres"})
+    assert asked(answers, TARGET_ONLY_KEYS) == {"configure_target_connection", "target_connection"}
+    _, job = generated_files(workspace, answers)
+    assert job["target"] == {"connection": {"host": "${PGHOST}", "port": "${PGPORT}", "database": "${PGDATABASE}"}}
+
+
+def test_file_target_asks_no_connection(workspace):
+    answers = generate(workspace, {"source_connector": "stripe", "target_connector": "csv"})
+    assert asked(answers, TARGET_ONLY_KEYS) == set()
+    _, job = generated_files(workspace, answers)
+    assert job["target"] == {}
+    assert job["target_connector_path"] == "/app/connectors/csv.yaml"
+
+
+def test_defaults_follow_the_tenant(workspace):
+    answers = generate(workspace, {"tenant_id": "corp", "source_connector": "stripe"})
+    assert {
+        key: answers[key] for key in ("owner", "target_branch", "warehouse", "s3_bucket", "nessie_uri", "jobs_dir")
+    } == {
+        "owner": "data-team@corp.com",
+        "target_branch": "corp",
+        "warehouse": "s3://lake/corp/",
+        "s3_bucket": "corp-data-lake",
+        "nessie_uri": "http://nessie.corp.internal:19120/api/v1",
+        "jobs_dir": "jobs/corp",
+    }
+
+
+def test_custom_paths_and_runtime_root(workspace):
+    answers = generate(
+        workspace,
+        {
+            "source_connector": "stripe",
+            "assets_dir": "contracts/stripe",
+            "jobs_dir": "pipelines/acme",
+            "job_name": "nightly_charges",
+            "runtime_root": "/workspace",
+        },
+    )
+    asset_path = workspace / "contracts" / "stripe" / "stripe_charges.yaml"
+    job_path = workspace / "pipelines" / "acme" / "nightly_charges.yaml"
+    assert asset_path.is_file() and job_path.is_file()
+    _, job = generated_files(workspace, answers)
+    assert job["asset_path"] == "/workspace/contracts/stripe/stripe_charges.yaml"
+    assert job["source_connector_path"] == "/workspace/connectors/stripe.yaml"
+    assert (workspace / ".copier-answers" / "acme" / "nightly_charges.yml").is_file()
+
+
+def test_cloud_mode_refuses_a_connector_not_allowed_in_cloud(workspace):
+    with pytest.raises(ValueError, match="postgres is not allowed in cloud mode"):
+        generate(workspace, {"deployment_mode": "cloud", "source_connector": "postgres"})
+    assert not workspace.exists()
+
+
+def test_cloud_mode_accepts_cloud_connectors(workspace):
+    answers = generate(workspace, {"deployment_mode": "cloud", "source_connector": "hubspot"})
+    assert answers["deployment_mode"] == "cloud"
+
+
+def test_description_lands_in_both_asset_forms(tmp_path):
+    for asset_format in ("odcs", "legacy"):
+        workspace = tmp_path / asset_format
+        answers = generate(
+            workspace,
+            {"source_connector": "stripe", "description": "Customer master: billing", "asset_format": asset_format},
+        )
+        asset, _ = generated_files(workspace, answers)
+        described = asset["description"]["purpose"] if asset_format == "odcs" else asset["asset"]["description"]
+        assert described == "Customer master: billing"
