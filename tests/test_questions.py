@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copier
 import pytest
-from conftest import generate, generated_files
+from conftest import ROOT, generate, generated_files, run_cli
 
 SOURCE_ONLY_KEYS = {"objects", "table_name", "cursor_field", "file_paths", "configure_connection", "source_connection"}
 TARGET_ONLY_KEYS = {
@@ -201,10 +202,31 @@ def test_custom_paths_and_runtime_root(workspace):
     assert (workspace / ".copier-answers" / "acme" / "nightly_charges.yml").is_file()
 
 
-def test_cloud_mode_refuses_a_connector_not_allowed_in_cloud(workspace):
-    with pytest.raises(ValueError, match="postgres is not allowed in cloud mode"):
-        generate(workspace, {"deployment_mode": "cloud", "source_connector": "postgres"})
+@pytest.mark.parametrize("question", ["source_connector", "target_connector"])
+def test_cloud_mode_refuses_a_connector_not_allowed_in_cloud(workspace, question):
+    answers = {"source_connector": "stripe", question: "postgres"}
+    data = [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
+    result = run_cli(
+        "copy", "--trust", "--defaults", "--data", "deployment_mode=cloud", *data, str(ROOT), str(workspace)
+    )
+    assert result.returncode == 1
+    assert f"{question}: postgres is not allowed in cloud mode" in result.stderr
+    assert "Traceback" not in result.stderr
     assert not workspace.exists()
+
+
+def test_cloud_mode_disables_the_refused_connector_at_the_prompt(workspace):
+    with pytest.raises(ValueError, match="mysql is not allowed in cloud mode"):
+        # user_defaults take the path of an interactive default, not of --data
+        copier.run_copy(
+            str(ROOT),
+            str(workspace),
+            user_defaults={"deployment_mode": "cloud", "source_connector": "mysql"},
+            defaults=True,
+            unsafe=True,
+            vcs_ref="HEAD",
+            quiet=True,
+        )
 
 
 def test_cloud_mode_accepts_cloud_connectors(workspace):

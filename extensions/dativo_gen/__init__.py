@@ -10,23 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from copier.errors import UserMessageError
+from copier_template_extensions import ContextHook
 from jinja2 import Environment, pass_context
-from jinja2.ext import Extension
 
 from . import checks, questions, suggest
 from .documents import asset_file, build_asset, build_job, job_file, schema_fields
 from .fields import FieldError
 from .messages import after_copy_message, generated_header
+from .preflight import scripted_answer_problems
 from .registry import Registry, RegistryError, load_registry
 from .yaml_out import yaml_block, yaml_value
-
-
-def _user_message_error(message: str) -> Exception:
-    try:
-        from copier.errors import UserMessageError
-    except ImportError:  # used outside Copier, e.g. by the unit tests
-        return RegistryError(message)
-    return UserMessageError(message)
 
 
 class Globals:
@@ -98,13 +92,24 @@ class Globals:
         }
 
 
-class DativoExtension(Extension):
+class DativoExtension(ContextHook):
+    """Registers the functions and, on the first render, checks the scripted answers."""
+
     def __init__(self, environment: Environment):
         super().__init__(environment)
         template_root = Path(environment.loader.searchpath[0])
         try:
-            registry = load_registry(template_root)
+            self.registry = load_registry(template_root)
         except RegistryError as error:
-            raise _user_message_error(f"dativo-gen: {error}") from None
-        environment.globals.update(Globals(registry).functions())
+            raise UserMessageError(f"dativo-gen: {error}") from None
+        self.checked = False
+        environment.globals.update(Globals(self.registry).functions())
         environment.filters.update(yaml_value=yaml_value, yaml_block=yaml_block)
+
+    def hook(self, context: dict[str, Any]) -> None:
+        if self.checked:
+            return
+        self.checked = True
+        problems = scripted_answer_problems(self.registry, dict(context["_copier_conf"]["data"]))
+        if problems:
+            raise UserMessageError("dativo-gen: " + "\n".join(problems))

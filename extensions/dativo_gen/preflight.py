@@ -1,0 +1,31 @@
+"""Check scripted answers (--data, --data-file) before Copier asks or writes anything.
+
+Copier turns a failed validator or choice in a scripted run into a Python traceback.
+The extension's context hook runs this on the first render with the answers given on
+the command line, using the same rules as the prompts, and stops with one readable
+message instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .checks import check_connector
+from .registry import Registry
+
+CONNECTOR_ROLES = {"source_connector": "source", "target_connector": "target"}
+
+
+def scripted_answer_problems(registry: Registry, data: dict[str, Any]) -> list[str]:
+    mode = data.get("deployment_mode", "self_hosted")
+    problems = []
+    for question, role in CONNECTOR_ROLES.items():
+        name = data.get(question)
+        if name is None:
+            continue
+        if name not in registry.connectors:
+            choices = ", ".join(registry.names_with_role(role))
+            problems.append(f"{question}: unknown connector {name!r}; use one of {choices}")
+        elif problem := check_connector(registry.get(name), role, mode):
+            problems.append(f"{question}: {problem}")
+    return problems
