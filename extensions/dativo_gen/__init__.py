@@ -7,6 +7,7 @@ plain data, so copier.yml and the .jinja files stay declarative.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,27 @@ class Globals:
         }
 
 
+def reuse_compiled_strings(environment: Environment) -> None:
+    """Compile each template string once per environment.
+
+    Copier compiles every question's help, default, when, choices and validator again at
+    each render: about 350 compiles of some 110 distinct strings per copy, a tenth of its
+    run time. A compiled template does not change, so it can be reused.
+    """
+    compile_string = environment.from_string
+
+    @functools.cache
+    def compile_cached(source: str):
+        return compile_string(source)
+
+    def from_string(source: Any, globals: Any = None, template_class: Any = None):
+        if isinstance(source, str) and globals is None and template_class is None:
+            return compile_cached(source)
+        return compile_string(source, globals, template_class)
+
+    environment.from_string = from_string
+
+
 class DativoExtension(ContextHook):
     """Registers the functions and, on the first render, checks the scripted answers."""
 
@@ -105,6 +127,7 @@ class DativoExtension(ContextHook):
         self.checked = False
         environment.globals.update(Globals(self.registry).functions())
         environment.filters.update(yaml_value=yaml_value, yaml_block=yaml_block)
+        reuse_compiled_strings(environment)
 
     def hook(self, context: dict[str, Any]) -> None:
         if self.checked:
