@@ -90,7 +90,7 @@ def test_invalid_job_names_the_file_and_the_json_path_and_lands_nothing(staged):
     corrupt(staged, "job.yaml", lambda job: job["source"]["incremental"].update(lookback_days=-1))
     result = run_hook(staged)
     assert result.returncode == 1
-    assert f"{JOB}: $.source.incremental.lookback_days: -1 is less than the minimum of 0" in result.stderr
+    assert f"{JOB}: $.source.incremental.lookback_days: -1 must be bigger than or equal to 0" in result.stderr
     # the first copy of a job that failed leaves nothing behind, not even its answers
     assert files_in(staged) == []
     assert not (staged / ".dativo-gen").exists()
@@ -100,7 +100,7 @@ def test_invalid_asset_is_reported_with_its_path(staged):
     corrupt(staged, "asset.yaml", lambda asset: asset["schema"][1].update(type="varchar"))
     result = run_hook(staged)
     assert result.returncode == 1
-    assert f"{ASSET}: $.schema[1].type: 'varchar' is not one of" in result.stderr
+    assert f"{ASSET}: $.schema[1].type: 'varchar' must be one of" in result.stderr
 
 
 def test_failed_update_keeps_the_existing_job_and_answers(staged):
@@ -109,7 +109,7 @@ def test_failed_update_keeps_the_existing_job_and_answers(staged):
     corrupt(staged, "job.yaml", lambda job: job.pop("logging"))
     result = run_hook(staged, operation="update")
     assert result.returncode == 1
-    assert f"{JOB}: $: 'logging' is a required property" in result.stderr
+    assert f"{JOB}: $: must contain ['logging'] properties" in result.stderr
     assert load_yaml(staged / JOB) == {"tenant_id": "previous"}
     assert (staged / ANSWERS).is_file()
     assert not (staged / STAGING).exists()

@@ -1,0 +1,203 @@
+"""The spec's example session, typed at the real `copier copy` prompts in a pseudo-terminal.
+
+No --data and no --defaults: every question is answered the way a person would, with arrow
+keys, space, Ctrl-U and Enter, and the generated files must be the spec's.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+COPIER_SCRIPT = Path(sys.executable).parent / "copier"
+
+ENTER = "\r"
+DOWN = "\x1b[B"
+CLEAR = "\x15"  # Ctrl-U: wipe the pre-filled default of a text prompt
+TIMEOUT = 30  # seconds per prompt
+
+# The source connector choices, in the order Copier lists them (sorted by name).
+SOURCE_CONNECTORS = ["csv", "gdrive_csv", "google_sheets", "hubspot", "mysql", "postgres", "stripe"]
+
+
+def pick(choices: list[str], choice: str) -> str:
+    """Keys that move a select prompt's cursor from the first choice to `choice` and confirm."""
+    return DOWN * choices.index(choice) + ENTER
+
+
+def retype(value: str) -> str:
+    """Keys that replace a text prompt's pre-filled default with `value`."""
+    return CLEAR + value + ENTER
+
+
+# (distinctive text of the prompt, keys to send once it is on screen), in the order Copier asks.
+SESSION: list[tuple[str, str]] = [
+    ("Tenant ID, the team or customer", retype("mycompany")),
+    ("Where the job runs", ENTER),  # select: self_hosted is the default
+    ("Source connector (from registry", pick(SOURCE_CONNECTORS, "stripe")),
+    # The help starts with the stripe summary; the question itself is its last line.
+    ("Asset name (e.g. stripe_customers", retype("stripe_customers")),
+    ("Object, table or file the asset reads", ENTER),  # suggested from the asset name: customers
+    ("Asset version", ENTER),  # 1.0
+    ("What the dataset is for", ENTER),  # empty description
+    ("Start the schema with these fields?", ENTER),  # yes: keep the starter fields id and created
+    # A type: yaml question typed as one line; the prompt starts empty.
+    ("Fields, comma-separated, as name:type", "email, created:timestamp!, balance:double" + ENTER),
+    ("Fields holding personal data (PII)", ENTER),  # checkbox: email comes pre-selected
+    ("Other sensitive fields (SENSITIVE)", ENTER),  # checkbox: nothing pre-selected, none wanted
+    ("Owner email", ENTER),  # data-team@mycompany.com
+    ("Tags, comma-separated", ENTER),  # [stripe, customers]
+    ("Retention in days", retype("30")),
+    ("File format of the landed data", ENTER),  # parquet, the only choice
+    ("Partitioning columns, comma-separated", ENTER),  # [ingest_date]
+    ("Schema evolution: strict rejects", ENTER),  # strict
+    ("Asset file format: odcs", ENTER),  # odcs
+    ("Environment", ENTER),  # dev
+    ("Objects to sync, comma-separated", ENTER),  # [customers]
+    ("Enable incremental sync?", ENTER),  # yes
+    ("Lookback days", ENTER),  # 1, stripe's suggestion
+    ("Target connector (from registry", ENTER),  # select: iceberg is the default
+    ("Target branch", ENTER),  # mycompany
+    ("Warehouse path", ENTER),  # s3://lake/mycompany/
+    ("Configure the target connection?", ENTER),  # yes
+    ("S3/MinIO bucket", ENTER),  # mycompany-data-lake
+    ("S3 prefix", ENTER),  # raw/stripe/stripe_customers
+    ("Configure Nessie catalog?", ENTER),  # yes
+    ("Nessie URI", ENTER),  # http://nessie.mycompany.internal:19120/api/v1
+    ("Log level", ENTER),  # select: INFO is the default
+    ("Enable log redaction?", ENTER),  # yes
+    ("Job name (the job file's name)", ENTER),  # stripe_customers_to_iceberg
+    ("Folder for the asset definition", ENTER),  # assets/stripe/v1.0
+    ("Folder for the job configuration", ENTER),  # jobs/mycompany
+    ("Where the workspace is mounted", ENTER),  # /app
+]
+
+SPEC_JOB = {
+    "tenant_id": "mycompany",
+    "environment": "dev",
+    "source_connector": "stripe",
+    "source_connector_path": "/app/connectors/stripe.yaml",
+    "target_connector": "iceberg",
+    "target_connector_path": "/app/connectors/iceberg.yaml",
+    "asset": "stripe_customers",
+    "asset_path": "/app/assets/stripe/v1.0/stripe_customers.yaml",
+    "source": {"objects": ["customers"], "incremental": {"lookback_days": 1}},
+    "target": {
+        "branch": "mycompany",
+        "warehouse": "s3://lake/mycompany/",
+        "connection": {
+            "s3": {"bucket": "mycompany-data-lake", "prefix": "raw/stripe/stripe_customers"},
+            "nessie": {"uri": "http://nessie.mycompany.internal:19120/api/v1"},
+        },
+    },
+    "logging": {"redaction": True, "level": "INFO"},
+}
+
+SPEC_SCHEMA = [
+    {"name": "id", "type": "string", "required": True},
+    {"name": "email", "type": "string", "required": False, "classification": "PII"},
+    {"name": "created", "type": "timestamp", "required": True},
+    {"name": "balance", "type": "double", "required": False},
+]
+
+ASSET_FILE = "assets/stripe/v1.0/stripe_customers.yaml"
+JOB_FILE = "jobs/mycompany/stripe_customers_to_iceberg.yaml"
+ANSWERS_FILE = ".copier-answers/mycompany/stripe_customers_to_iceberg.yml"
+
+ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[A-Za-z]|\x1b[()][A-Z0-9]")
+
+
+class Terminal:
+    """A `copier copy` running in a pseudo-terminal, with everything it printed kept for errors."""
+
+    def __init__(self, dst: Path) -> None:
+        if COPIER_SCRIPT.is_file():
+            command, args = str(COPIER_SCRIPT), []
+        else:
+            command, args = sys.executable, ["-m", "copier"]
+        args += ["copy", "--trust", "--vcs-ref", "HEAD", str(ROOT), str(dst)]
+        env = dict(os.environ, TERM="xterm-256color", COLUMNS="250", LINES="50")
+        # prompt_toolkit asks the terminal for the cursor position; pexpect never answers,
+        # which costs a delay and a warning at the first prompt.
+        env["PROMPT_TOOLKIT_NO_CPR"] = "1"
+        self.log: list[str] = []
+        try:
+            self.child = pexpect.spawn(
+                command,
+                args,
+                env=env,
+                dimensions=(50, 250),
+                timeout=TIMEOUT,
+                encoding="utf-8",
+                codec_errors="replace",
+            )
+        except OSError as error:  # no pty available on this machine
+            pytest.skip(f"pexpect cannot spawn a pseudo-terminal: {error}")
+        self.child.logfile_read = self
+
+    # pexpect writes everything it reads here (it expects a file-like object).
+    def write(self, text: str) -> None:
+        self.log.append(text)
+
+    def flush(self) -> None:
+        pass
+
+    def tail(self, chars: int = 3000) -> str:
+        screen = ANSI.sub("", "".join(self.log)).replace("\r", "")
+        return f"--- last {chars} characters of the terminal ---\n{screen[-chars:]}"
+
+    def answer(self, prompt: str, keys: str) -> None:
+        try:
+            self.child.expect_exact(prompt)
+        except pexpect.TIMEOUT:
+            pytest.fail(f"no prompt {prompt!r} within {TIMEOUT}s\n{self.tail()}")
+        except pexpect.EOF:
+            pytest.fail(f"copier exited before the prompt {prompt!r}\n{self.tail()}")
+        self.child.send(keys)
+
+    def finish(self) -> None:
+        try:
+            self.child.expect(pexpect.EOF, timeout=120)
+        except pexpect.TIMEOUT:
+            self.child.terminate(force=True)
+            pytest.fail(f"copier did not exit after the last answer\n{self.tail()}")
+        self.child.close()
+        assert self.child.exitstatus == 0, f"copier exited with {self.child.exitstatus}\n{self.tail()}"
+
+
+def test_spec_session_typed_at_the_prompts(tmp_path):
+    dst = tmp_path / "workspace"
+    terminal = Terminal(dst)
+    try:
+        for prompt, keys in SESSION:
+            terminal.answer(prompt, keys)
+        terminal.finish()
+    finally:
+        if terminal.child.isalive():
+            terminal.child.terminate(force=True)
+    tail = terminal.tail()
+
+    assert (dst / ANSWERS_FILE).is_file(), f"no answers file {ANSWERS_FILE}\n{tail}"
+    for relative in (ASSET_FILE, JOB_FILE):
+        assert (dst / relative).is_file(), f"{relative} was not generated\n{tail}"
+
+    job = yaml.safe_load((dst / JOB_FILE).read_text(encoding="utf-8"))
+    assert job == SPEC_JOB, tail
+
+    asset = yaml.safe_load((dst / ASSET_FILE).read_text(encoding="utf-8"))
+    assert asset["name"] == "stripe_customers", tail
+    assert asset["source_type"] == "stripe", tail
+    assert asset["object"] == "customers", tail
+    assert asset["version"] == "1.0", tail
+    assert asset["schema"] == SPEC_SCHEMA, tail
+    assert asset["compliance"] == {"classification": ["PII"], "retention_days": 30}, tail
+    assert asset["team"] == {"owner": "data-team@mycompany.com"}, tail
+    assert asset["tags"] == ["stripe", "customers"], tail
+    assert asset["target"] == {"file_format": "parquet", "partitioning": ["ingest_date"], "mode": "strict"}, tail
