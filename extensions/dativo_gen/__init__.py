@@ -14,6 +14,7 @@ from typing import Any
 from copier.errors import UserMessageError
 from copier_template_extensions import ContextHook
 from jinja2 import Environment, pass_context
+from jinja2.runtime import new_context
 
 from . import checks, questions, suggest
 from .documents import asset_file, build_asset, build_job, job_file, schema_fields
@@ -96,10 +97,14 @@ class Globals:
 class _PlainText:
     """Stands in for a compiled template whose source has no Jinja syntax at all."""
 
-    def __init__(self, text: str):
+    def __init__(self, environment: Environment, text: str):
+        self.environment = environment
         self.text = text
 
     def render(self, *args: Any, **kwargs: Any) -> str:
+        # Jinja creates a context on every render and context hooks (our preflight check)
+        # rely on that, so create one here too.
+        new_context(self.environment, None, {}, dict(*args, **kwargs))
         return self.text
 
 
@@ -125,7 +130,7 @@ def reuse_compiled_strings(environment: Environment) -> None:
             return compile_string(source)
         # Jinja drops one trailing newline unless told to keep it.
         keep = environment.keep_trailing_newline or not source.endswith("\n")
-        return _PlainText(source if keep else source[:-1])
+        return _PlainText(environment, source if keep else source[:-1])
 
     def from_string(source: Any, globals: Any = None, template_class: Any = None):
         if isinstance(source, str) and globals is None and template_class is None:
