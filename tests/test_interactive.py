@@ -49,7 +49,7 @@ SESSION: list[tuple[str, str]] = [
     ("What the dataset is for", ENTER),  # empty description
     ("Start the schema with these fields?", ENTER),  # yes: keep the starter fields id and created
     # A type: yaml question typed as one line; the prompt starts empty.
-    ("Fields, comma-separated, as name:type", "email, created:timestamp!, balance:double" + ENTER),
+    ("Fields, comma-separated: name:type", "email, created:timestamp!, balance:double" + ENTER),
     ("Fields holding personal data (PII)", ENTER),  # checkbox: email comes pre-selected
     ("Other sensitive fields (SENSITIVE)", ENTER),  # checkbox: nothing pre-selected, none wanted
     ("Owner email", ENTER),  # data-team@mycompany.com
@@ -57,8 +57,8 @@ SESSION: list[tuple[str, str]] = [
     ("Retention in days", retype("30")),
     ("File format of the landed data", ENTER),  # parquet, the only choice
     ("Partitioning columns, comma-separated", ENTER),  # [ingest_date]
-    ("Schema evolution: strict rejects", ENTER),  # strict
-    ("Asset file format: odcs", ENTER),  # odcs
+    ("Schema evolution mode", ENTER),  # strict
+    ("Asset file format", ENTER),  # odcs
     ("Environment", ENTER),  # dev
     ("Objects to sync, comma-separated", ENTER),  # [customers]
     ("Enable incremental sync?", ENTER),  # yes
@@ -76,7 +76,7 @@ SESSION: list[tuple[str, str]] = [
     ("Job name (the job file's name)", ENTER),  # stripe_customers_to_iceberg
     ("Folder for the asset definition", ENTER),  # assets/stripe/v1.0
     ("Folder for the job configuration", ENTER),  # jobs/mycompany
-    ("Where the workspace is mounted", ENTER),  # /app
+    ("Where the runtime mounts the workspace", ENTER),  # /app
 ]
 
 SPEC_JOB = {

@@ -215,6 +215,29 @@ def test_cloud_mode_refuses_a_connector_not_allowed_in_cloud(workspace, question
     assert not workspace.exists()
 
 
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (["source_connector=nope"], "source_connector: unknown connector 'nope'; use one of csv, gdrive_csv,"),
+        (
+            ["source_connector=stripe", "target_connector=gdrive_csv"],
+            "target_connector: gdrive_csv cannot be used as a target (roles: source)",
+        ),
+        (
+            ["source_connector=stripe", "fields=email, phone", "pii_fields=email, phone"],
+            "pii_fields: give a YAML list, e.g. --data 'pii_fields=[email, phone]'",
+        ),
+    ],
+)
+def test_scripted_answer_errors_are_one_clear_message(workspace, data, message):
+    args = [arg for item in data for arg in ("--data", item)]
+    result = run_cli("copy", "--trust", "--defaults", *args, str(ROOT), str(workspace))
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not workspace.exists()
+
+
 def test_cloud_mode_disables_the_refused_connector_at_the_prompt(workspace):
     with pytest.raises(ValueError, match="mysql is not allowed in cloud mode"):
         # user_defaults take the path of an interactive default, not of --data

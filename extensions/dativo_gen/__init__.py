@@ -159,6 +159,6 @@ class DativoExtension(ContextHook):
         if self.checked:
             return
         self.checked = True
-        problems = scripted_answer_problems(self.registry, dict(context["_copier_conf"]["data"]))
+        problems = scripted_answer_problems(self.registry, context["_copier_conf"]["data"])
         if problems:
             raise UserMessageError("dativo-gen: " + "\n".join(problems))

@@ -11,14 +11,27 @@ from __future__ import annotations
 from typing import Any
 
 from .checks import check_connector
+from .fields import parse_list
 from .registry import Registry
 
 CONNECTOR_ROLES = {"source_connector": "source", "target_connector": "target"}
+# Copier takes only a YAML list for these multiselect questions in --data.
+MULTISELECT_KEYS = ("pii_fields", "sensitive_fields")
+
+
+def list_syntax_problems(data: dict[str, Any]) -> list[str]:
+    problems = []
+    for key in MULTISELECT_KEYS:
+        value = data.get(key)
+        if isinstance(value, str) and not value.lstrip().startswith("["):
+            listed = ", ".join(parse_list(value))
+            problems.append(f"{key}: give a YAML list, e.g. --data '{key}=[{listed}]' (got {value!r})")
+    return problems
 
 
 def scripted_answer_problems(registry: Registry, data: dict[str, Any]) -> list[str]:
     mode = data.get("deployment_mode", "self_hosted")
-    problems = []
+    problems = list_syntax_problems(data)
     for question, role in CONNECTOR_ROLES.items():
         name = data.get(question)
         if name is None:

@@ -10,21 +10,11 @@ from .fields import parse_list
 from .registry import API, DATABASE, FILES, LAKEHOUSE, OBJECT_STORAGE, Connector, Registry
 
 
-def _source_label(connector: Connector) -> str:
+def _choice_label(connector: Connector) -> str:
+    """Short enough for an 80-column terminal; the full card follows the choice."""
     details = [connector.category or "uncategorised"]
-    if connector.supports_incremental:
-        details.append(f"incremental by {connector.incremental_strategy_default}")
     if connector.objects_supported:
-        details.append("objects: " + ", ".join(connector.objects_supported))
-    if not connector.allowed_in_cloud:
-        details.append("self-hosted only")
-    return f"{connector.name} ({'; '.join(details)})"
-
-
-def _target_label(connector: Connector) -> str:
-    details = [connector.category or "uncategorised"]
-    if connector.file_formats:
-        details.append("formats: " + ", ".join(connector.file_formats))
+        details.append(", ".join(connector.objects_supported))
     if not connector.allowed_in_cloud:
         details.append("self-hosted only")
     return f"{connector.name} ({'; '.join(details)})"
@@ -32,11 +22,10 @@ def _target_label(connector: Connector) -> str:
 
 def connector_choices(registry: Registry, role: str, deployment_mode: str) -> dict[str, Any]:
     """label -> {value, validator}: connectors refused in cloud mode are shown but disabled."""
-    label = _source_label if role == "source" else _target_label
     choices = {}
     for name in registry.names_with_role(role):
         connector = registry.get(name)
-        choices[label(connector)] = {"value": name, "validator": cloud_refusal(connector, deployment_mode)}
+        choices[_choice_label(connector)] = {"value": name, "validator": cloud_refusal(connector, deployment_mode)}
     return choices
 
 
@@ -63,7 +52,7 @@ def starter_summary(connector: Connector) -> str:
     if not starters:
         return f"{connector.name} has no starter fields: list your fields below."
     described = ", ".join(f"{f['name']} ({f['type']}{', required' if f['required'] else ''})" for f in starters)
-    return f"Starter fields for {connector.category or connector.name} connectors: {described}"
+    return f"Starter fields for {connector.category or connector.name} connectors:\n  {described}"
 
 
 def source_kind(connector: Connector) -> str:
