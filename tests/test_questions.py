@@ -63,6 +63,8 @@ def test_postgres_asks_table_cursor_and_connection_from_the_recipe(workspace):
         {"name": "id", "type": "bigint", "required": True},
         {"name": "updated_at", "type": "timestamp", "required": True},
     ]
+    # in the recipe's order, although Copier sorts the keys of the answer
+    assert list(job["source"]["connection"]) == ["host", "port", "database"]
 
 
 def test_mysql_table_has_no_schema_prefix_and_mysql_variables(workspace):

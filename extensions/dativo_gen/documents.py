@@ -113,12 +113,19 @@ def _incremental(connector: Connector, answers: Mapping[str, Any]) -> dict[str, 
     return incremental
 
 
+def _connection(connector: Connector, answer: Any) -> dict[str, Any]:
+    """The answered connection, its keys in the recipe's order (Copier sorts them at the prompt)."""
+    answer = dict(answer or {})
+    order = list(suggest.connection_template(connector))
+    return dict(sorted(answer.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order)))
+
+
 def _source(connector: Connector, answers: Mapping[str, Any]) -> dict[str, Any]:
     source: dict[str, Any] = {}
     if connector.kind == DATABASE:
         source["tables"] = [{"name": answers["table_name"], "object": answers["object_name"]}]
         if answers.get("configure_connection"):
-            source["connection"] = dict(answers.get("source_connection") or {})
+            source["connection"] = _connection(connector, answers.get("source_connection"))
     elif connector.kind == FILES:
         source["files"] = [
             {"path": path, "object": answers["object_name"]} for path in parse_list(answers.get("file_paths"))
@@ -149,7 +156,7 @@ def _target(connector: Connector, answers: Mapping[str, Any]) -> dict[str, Any]:
         if connector.kind in (LAKEHOUSE, OBJECT_STORAGE):
             connection.update(_lake_location(connector, answers))
         elif connector.kind == DATABASE:
-            connection.update(answers.get("target_connection") or {})
+            connection.update(_connection(connector, answers.get("target_connection")))
     if suggest.nessie_template(connector) and answers.get("configure_nessie"):
         connection["nessie"] = {"uri": answers["nessie_uri"]}
     if connection:
