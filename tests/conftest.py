@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -61,6 +62,33 @@ def reference_schema(relative: str) -> dict[str, Any]:
             pytest.fail(message)
         pytest.skip(message)
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+GIT_IDENTITY = ["-c", "user.name=dativo-gen tests", "-c", "user.email=tests@dativo-gen.invalid"]
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *GIT_IDENTITY, *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="session")
+def committed_template(tmp_path_factory) -> Path:
+    """The template as it is in the working tree, committed in a repo of its own.
+
+    `copier update` needs the commit recorded at copy time; with uncommitted changes
+    Copier records a commit that exists only in its temporary clone.
+    """
+    template = tmp_path_factory.mktemp("committed-template")
+    tracked = git(ROOT, "ls-files", "--cached", "--others", "--exclude-standard", "-z").split("\0")
+    for relative in filter(None, tracked):
+        source = ROOT / relative
+        if source.is_file():
+            (template / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, template / relative)
+    git(template, "init", "-q")
+    git(template, "add", "-A")
+    git(template, "commit", "-qm", "template under test")
+    return template
 
 
 @pytest.fixture
