@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import jsonschema
 import pytest
+
 from conftest import ROOT, generated_files, reference_schema
 from dativo_gen.registry import load_registry
-
 from hooks.place_files import ASSET_SCHEMAS, JOB_SCHEMA, validation_errors
 
 REGISTRY = load_registry(ROOT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from conftest import ROOT, load_yaml
 
 COPIER_YML = load_yaml(ROOT / "copier.yml")

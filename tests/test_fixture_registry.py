@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, generate, generated_files, run_cli
 
+from conftest import ROOT, generate, generated_files, run_cli
 from hooks.place_files import JOB_SCHEMA, validation_errors
 
 TEMPLATE_PARTS = ("copier.yml", "template", "extensions", "hooks", "registry", "connectors")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import EXAMPLE_ANSWERS, ROOT, generate, load_yaml
 
 HOOK = ROOT / "hooks" / "place_files.py"

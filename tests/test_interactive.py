@@ -15,8 +15,8 @@ import pexpect
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-COPIER_SCRIPT = Path(sys.executable).parent / "copier"
+from conftest import COPIER, ROOT
+from spec_example import ANSWERS_FILE, ASSET_FILE, JOB_FILE, SPEC_JOB, SPEC_SCHEMA
 
 ENTER = "\r"
 DOWN = "\x1b[B"
@@ -79,38 +79,6 @@ SESSION: list[tuple[str, str]] = [
     ("Where the runtime mounts the workspace", ENTER),  # /app
 ]
 
-SPEC_JOB = {
-    "tenant_id": "mycompany",
-    "environment": "dev",
-    "source_connector": "stripe",
-    "source_connector_path": "/app/connectors/stripe.yaml",
-    "target_connector": "iceberg",
-    "target_connector_path": "/app/connectors/iceberg.yaml",
-    "asset": "stripe_customers",
-    "asset_path": "/app/assets/stripe/v1.0/stripe_customers.yaml",
-    "source": {"objects": ["customers"], "incremental": {"lookback_days": 1}},
-    "target": {
-        "branch": "mycompany",
-        "warehouse": "s3://lake/mycompany/",
-        "connection": {
-            "s3": {"bucket": "mycompany-data-lake", "prefix": "raw/stripe/stripe_customers"},
-            "nessie": {"uri": "http://nessie.mycompany.internal:19120/api/v1"},
-        },
-    },
-    "logging": {"redaction": True, "level": "INFO"},
-}
-
-SPEC_SCHEMA = [
-    {"name": "id", "type": "string", "required": True},
-    {"name": "email", "type": "string", "required": False, "classification": "PII"},
-    {"name": "created", "type": "timestamp", "required": True},
-    {"name": "balance", "type": "double", "required": False},
-]
-
-ASSET_FILE = "assets/stripe/v1.0/stripe_customers.yaml"
-JOB_FILE = "jobs/mycompany/stripe_customers_to_iceberg.yaml"
-ANSWERS_FILE = ".copier-answers/mycompany/stripe_customers_to_iceberg.yml"
-
 ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[A-Za-z]|\x1b[()][A-Z0-9]")
 
 
@@ -118,8 +86,8 @@ class Terminal:
     """A `copier copy` running in a pseudo-terminal, with everything it printed kept for errors."""
 
     def __init__(self, dst: Path) -> None:
-        if COPIER_SCRIPT.is_file():
-            command, args = str(COPIER_SCRIPT), []
+        if COPIER.is_file():
+            command, args = str(COPIER), []
         else:
             command, args = sys.executable, ["-m", "copier"]
         args += ["copy", "--trust", "--vcs-ref", "HEAD", str(ROOT), str(dst)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copier
 import pytest
+
 from conftest import ROOT, generate, generated_files, run_cli
 
 SOURCE_ONLY_KEYS = {"objects", "table_name", "cursor_field", "file_paths", "configure_connection", "source_connection"}

@@ -6,6 +6,7 @@ import re
 
 import jsonschema
 import pytest
+
 from conftest import ROOT, load_yaml, reference_schema
 from dativo_gen.registry import RECIPES_DIR, REGISTRY_FILE
 

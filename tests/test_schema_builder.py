@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from conftest import generate, generated_files
 from dativo_gen.fields import FieldError, merge_starters, parse_fields
 from dativo_gen.suggest import suggest_classification
