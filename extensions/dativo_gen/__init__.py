@@ -7,16 +7,15 @@ plain data, so copier.yml and the .jinja files stay declarative.
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Any
 
 from copier.errors import UserMessageError
 from copier_template_extensions import ContextHook
 from jinja2 import Environment, pass_context
-from jinja2.runtime import new_context
 
 from . import checks, questions, suggest
+from .compile_cache import reuse_compiled_strings
 from .documents import asset_file, build_asset, build_job, job_file, schema_fields
 from .fields import FieldError
 from .messages import after_copy_message, generated_header
@@ -57,7 +56,6 @@ class Globals:
             "target_is_lake": lambda name: questions.is_lake(get(name)),
             "supports_incremental": lambda name: get(name).supports_incremental,
             "has_nessie": lambda name: bool(suggest.nessie_template(get(name))),
-            "has_recipe": lambda name: get(name).has_recipe,
             # suggested defaults
             "suggested_asset_name": lambda name: suggest.suggest_asset_name(get(name)),
             "suggested_object": lambda name, asset: suggest.suggest_object(get(name), asset),
@@ -77,8 +75,9 @@ class Globals:
             "check_identifier": checks.check_identifier,
             "check_table_name": checks.check_table_name,
             "check_email": checks.check_email,
+            "check_version": checks.check_version,
+            "check_whole_number": checks.check_whole_number,
             "check_relative_dir": checks.check_relative_dir,
-            "check_connector": lambda name, role, mode: checks.check_connector(get(name), role, mode),
             "check_objects": lambda name, value: checks.check_objects(get(name), value),
             "check_fields": lambda *a: checks.check_schema(lambda: self._schema(*a)),
             "check_cursor_field": lambda value, *a: checks.check_cursor_field(
@@ -92,52 +91,6 @@ class Globals:
             "generated_header": generated_header,
             "after_copy_message": pass_context(lambda ctx: after_copy_message(self.registry, ctx)),
         }
-
-
-class _PlainText:
-    """Stands in for a compiled template whose source has no Jinja syntax at all."""
-
-    def __init__(self, environment: Environment, text: str):
-        self.environment = environment
-        self.text = text
-
-    def render(self, *args: Any, **kwargs: Any) -> str:
-        # Jinja creates a context on every render and context hooks (our preflight check)
-        # rely on that, so create one here too.
-        new_context(self.environment, None, {}, dict(*args, **kwargs))
-        return self.text
-
-
-def _has_jinja_syntax(environment: Environment, source: str) -> bool:
-    starts = (environment.variable_start_string, environment.block_start_string, environment.comment_start_string)
-    return any(start in source for start in starts) or bool(
-        environment.line_statement_prefix and environment.line_statement_prefix in source
-    )
-
-
-def reuse_compiled_strings(environment: Environment) -> None:
-    """Compile each template string once per environment, and plain text never.
-
-    Copier compiles every question's type, help, default, when, choices and validator at
-    each render: about 350 compiles of some 110 distinct strings per copy, most of them
-    without any Jinja in them, a fifth of the template's own run time.
-    """
-    compile_string = environment.from_string
-
-    @functools.cache
-    def compile_cached(source: str):
-        if _has_jinja_syntax(environment, source):
-            return compile_string(source)
-        # Jinja drops one trailing newline unless told to keep it.
-        keep = environment.keep_trailing_newline or not source.endswith("\n")
-        return _PlainText(environment, source if keep else source[:-1])
-
-    def from_string(source: Any, globals: Any = None, template_class: Any = None):
-        if isinstance(source, str) and globals is None and template_class is None:
-            return compile_cached(source)
-        return compile_string(source, globals, template_class)
-
-    environment.from_string = from_string
 
 
 class DativoExtension(ContextHook):

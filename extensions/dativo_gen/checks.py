@@ -16,6 +16,7 @@ IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 # Table names may carry a schema (public.orders).
 TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*){0,2}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+VERSION = re.compile(r"^[0-9]+(\.[0-9]+){0,2}$")
 
 
 def check_identifier(question: str, value: Any) -> str:
@@ -31,6 +32,18 @@ def check_table_name(value: Any) -> str:
     if isinstance(value, str) and TABLE_NAME.match(value):
         return ""
     return f"table_name: {value!r} is not a table name; use name or schema.name (letters, digits, _)"
+
+
+def check_version(question: str, value: Any) -> str:
+    if isinstance(value, str) and VERSION.match(value):
+        return ""
+    return f"{question}: {value!r} is not a version; use numbers like 1.0 or 2.1.3"
+
+
+def check_whole_number(question: str, value: Any, low: int, high: int) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+        return ""
+    return f"{question}: {value!r} must be a whole number from {low} to {high}"
 
 
 def check_email(question: str, value: Any) -> str:

@@ -6,7 +6,6 @@ from typing import Any
 
 from . import suggest
 from .checks import cloud_refusal
-from .fields import parse_list
 from .registry import API, DATABASE, FILES, LAKEHOUSE, OBJECT_STORAGE, Connector, Registry
 
 
@@ -92,7 +91,3 @@ def suggested_cursor_field(connector: Connector, fields: list[dict[str, Any]]) -
 
 def default_tags(source: str, object_name: str) -> list[str]:
     return list(dict.fromkeys([source, object_name]))
-
-
-def as_list(value: Any) -> list[str]:
-    return parse_list(value)
