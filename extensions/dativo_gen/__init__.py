@@ -48,6 +48,7 @@ class Globals:
             "target_choices": lambda mode: questions.connector_choices(self.registry, "target", mode),
             "connector_summary": lambda name: questions.connector_summary(get(name)),
             "starter_summary": lambda name: questions.starter_summary(get(name)),
+            "starter_field_names": lambda name: questions.field_choices(suggest.starter_fields(get(name))),
             "credential_hints": lambda name, tenant: suggest.credential_hints(get(name), tenant),
             "supported_objects": lambda name: list(get(name).objects_supported),
             # which questions apply

@@ -48,8 +48,6 @@ def connector_summary(connector: Connector) -> str:
 
 def starter_summary(connector: Connector) -> str:
     starters = suggest.starter_fields(connector)
-    if not starters:
-        return f"{connector.name} has no starter fields: list your fields below."
     described = ", ".join(f"{f['name']} ({f['type']}{', required' if f['required'] else ''})" for f in starters)
     return f"Starter fields for {connector.category or connector.name} connectors:\n  {described}"
 
