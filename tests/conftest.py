@@ -71,6 +71,19 @@ def git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *GIT_IDENTITY, *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
 
 
+TEMPLATE_PARTS = ("copier.yml", "template", "extensions", "hooks", "registry", "connectors")
+
+
+def copy_template(dst: Path) -> Path:
+    """A plain (non-git) copy of the template, for tests that change a part of it."""
+    dst.mkdir(parents=True, exist_ok=True)
+    for part in TEMPLATE_PARTS:
+        source = ROOT / part
+        copy = shutil.copytree if source.is_dir() else shutil.copy2
+        copy(source, dst / part)
+    return dst
+
+
 @pytest.fixture(scope="session")
 def committed_template(tmp_path_factory) -> Path:
     """The template as it is in the working tree, committed in a repo of its own.

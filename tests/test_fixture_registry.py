@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import ROOT, generate, generated_files, run_cli
+from conftest import copy_template, generate, generated_files, run_cli
 from hooks.place_files import JOB_SCHEMA, validation_errors
-
-TEMPLATE_PARTS = ("copier.yml", "template", "extensions", "hooks", "registry", "connectors")
 
 NEW_CONNECTORS = {
     "salesforce": {
@@ -68,11 +65,7 @@ NEW_RECIPES = {
 
 @pytest.fixture(scope="module")
 def extended_template(tmp_path_factory) -> Path:
-    template = tmp_path_factory.mktemp("template")
-    for part in TEMPLATE_PARTS:
-        source = ROOT / part
-        copy = shutil.copytree if source.is_dir() else shutil.copy2
-        copy(source, template / part)
+    template = copy_template(tmp_path_factory.mktemp("template"))
     registry_path = template / "registry" / "connectors.yaml"
     registry = yaml.safe_load(registry_path.read_text())
     registry["connectors"].update(NEW_CONNECTORS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EXAMPLE_ANSWERS, ROOT, generate, load_yaml
+from conftest import EXAMPLE_ANSWERS, ROOT, copy_template, generate, load_yaml, run_cli
 
 HOOK = ROOT / "hooks" / "place_files.py"
 STAGING = Path(".dativo-gen/staging/acme/orders_to_iceberg")
@@ -121,3 +122,26 @@ def test_unparsable_staged_file_is_reported(staged):
     result = run_hook(staged)
     assert result.returncode == 1
     assert f"{JOB}: cannot be read as YAML" in result.stderr
+
+
+def test_invalid_output_in_a_real_copy_leaves_the_workspace_as_it_was(tmp_path, workspace):
+    # A template whose job schema no generated job can pass.
+    template = copy_template(tmp_path / "template")
+    schema_path = template / "hooks" / "schemas" / "job.schema.json"
+    schema = json.loads(schema_path.read_text())
+    schema["properties"]["environment"] = {"enum": ["nowhere"]}
+    schema_path.write_text(json.dumps(schema))
+    workspace.mkdir()
+    (workspace / "README.md").write_text("an existing workspace\n")
+    before = {p.relative_to(workspace): p.read_bytes() for p in workspace.rglob("*") if p.is_file()}
+
+    result = run_cli(
+        "copy", "--trust", "--defaults", "--data", "source_connector=stripe", str(template), str(workspace)
+    )
+
+    assert result.returncode != 0
+    assert "jobs/acme/stripe_charges_to_iceberg.yaml: $.environment: 'dev' must be one of ['nowhere']" in result.stderr
+    assert "Traceback" not in result.stderr
+    after = {p.relative_to(workspace): p.read_bytes() for p in workspace.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in workspace.iterdir()) == ["README.md"]
