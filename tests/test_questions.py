@@ -227,6 +227,10 @@ def test_cloud_mode_refuses_a_connector_not_allowed_in_cloud(workspace, question
             "target_connector: gdrive_csv cannot be used as a target (roles: source)",
         ),
         (
+            ["source_connector=stripe", "retension_days=30"],
+            "retension_days: not a question of this template; did you mean 'retention_days'?",
+        ),
+        (
             ["source_connector=stripe", "fields=email, phone", "pii_fields=email, phone"],
             "pii_fields: give a YAML list, e.g. --data 'pii_fields=[email, phone]'",
         ),

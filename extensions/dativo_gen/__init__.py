@@ -19,7 +19,7 @@ from .compile_cache import reuse_compiled_strings
 from .documents import asset_file, build_asset, build_job, job_file, schema_fields
 from .fields import FieldError
 from .messages import after_copy_message, generated_header
-from .preflight import scripted_answer_problems
+from .preflight import problems_message, question_names, scripted_answer_problems
 from .registry import Registry, RegistryError, load_registry
 from .yaml_out import yaml_block, yaml_value
 
@@ -104,6 +104,7 @@ class DativoExtension(ContextHook):
             self.registry = load_registry(template_root)
         except RegistryError as error:
             raise UserMessageError(f"dativo-gen: {error}") from None
+        self.questions = question_names(template_root)
         self.checked = False
         environment.globals.update(Globals(self.registry).functions())
         environment.filters.update(yaml_value=yaml_value, yaml_block=yaml_block)
@@ -113,6 +114,6 @@ class DativoExtension(ContextHook):
         if self.checked:
             return
         self.checked = True
-        problems = scripted_answer_problems(self.registry, context["_copier_conf"]["data"])
+        problems = scripted_answer_problems(self.registry, context["_copier_conf"]["data"], self.questions)
         if problems:
-            raise UserMessageError("dativo-gen: " + "\n".join(problems))
+            raise UserMessageError(problems_message(problems))

@@ -8,11 +8,14 @@ message instead.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Collection
+from pathlib import Path
 from typing import Any
 
 from .checks import check_connector
 from .fields import parse_list
-from .registry import Registry
+from .registry import Registry, read_yaml
 
 CONNECTOR_ROLES = {"source_connector": "source", "target_connector": "target"}
 # Copier takes only a YAML list for these multiselect questions in --data.
@@ -29,9 +32,26 @@ def list_syntax_problems(data: dict[str, Any]) -> list[str]:
     return problems
 
 
-def scripted_answer_problems(registry: Registry, data: dict[str, Any]) -> list[str]:
+def question_names(template_root: Path) -> list[str]:
+    """The questions copier.yml asks (its keys without a leading underscore)."""
+    config = read_yaml(template_root / "copier.yml") or {}
+    return [key for key in config if not key.startswith("_")]
+
+
+def unknown_key_problems(data: dict[str, Any], questions: Collection[str]) -> list[str]:
+    """Copier ignores answers to questions it does not have; a typo would go unnoticed."""
+    problems = []
+    # Copier's own keys (_commit, _src_path, ...) travel in the same dict during updates.
+    for key in sorted(key for key in set(data) - set(questions) if not key.startswith("_")):
+        close = difflib.get_close_matches(key, questions, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else "; see the answer keys in the README"
+        problems.append(f"{key}: not a question of this template{hint}")
+    return problems
+
+
+def scripted_answer_problems(registry: Registry, data: dict[str, Any], questions: Collection[str]) -> list[str]:
     mode = data.get("deployment_mode", "self_hosted")
-    problems = list_syntax_problems(data)
+    problems = unknown_key_problems(data, questions) + list_syntax_problems(data)
     for question, role in CONNECTOR_ROLES.items():
         name = data.get(question)
         if name is None:
@@ -42,3 +62,9 @@ def scripted_answer_problems(registry: Registry, data: dict[str, Any]) -> list[s
         elif problem := check_connector(registry.get(name), role, mode):
             problems.append(f"{question}: {problem}")
     return problems
+
+
+def problems_message(problems: list[str]) -> str:
+    if len(problems) == 1:
+        return f"dativo-gen: {problems[0]}"
+    return "dativo-gen: these answers cannot be used:\n" + "\n".join(f"  {problem}" for problem in problems)

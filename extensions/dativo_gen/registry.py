@@ -76,7 +76,7 @@ class Registry:
         return sorted(name for name, c in self.connectors.items() if not c.has_recipe)
 
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml(path: Path) -> Any:
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
     except yaml.YAMLError as error:
@@ -96,14 +96,14 @@ def _connector_from_entry(name: str, entry: Any, recipe: dict[str, Any]) -> Conn
 
 def load_registry(root: Path) -> Registry:
     """Read registry/connectors.yaml and connectors/<name>.yaml below the template root."""
-    data = _read_yaml(root / REGISTRY_FILE)
+    data = read_yaml(root / REGISTRY_FILE)
     entries = (data or {}).get("connectors") if isinstance(data, dict) else None
     if not isinstance(entries, dict) or not entries:
         raise RegistryError(f"{root / REGISTRY_FILE}: needs a non-empty 'connectors' mapping")
     connectors = {}
     for name, entry in entries.items():
         recipe_path = root / RECIPES_DIR / f"{name}.yaml"
-        recipe = _read_yaml(recipe_path) if recipe_path.is_file() else {}
+        recipe = read_yaml(recipe_path) if recipe_path.is_file() else {}
         connectors[name] = _connector_from_entry(name, entry, recipe or {})
     registry = Registry(connectors=connectors, root=root)
     for name in registry.missing_recipes:
@@ -113,3 +113,4 @@ def load_registry(root: Path) -> Registry:
             file=sys.stderr,
         )
     return registry
+
