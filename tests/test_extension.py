@@ -116,6 +116,10 @@ def test_checks_accept_good_values(check, value):
         ({"objects": "customers, refunds"}, "objects: 'refunds' not supported by stripe"),
         ({"assets_dir": "../elsewhere"}, "assets_dir: '../elsewhere' must be a folder inside the workspace"),
         ({"job_name": "nightly job"}, "job_name: 'nightly job' is not a valid name"),
+        (
+            {"source_connector": "postgres", "source_connection": "host=db"},
+            "source_connection: 'host=db' is not a mapping of settings",
+        ),
     ],
 )
 def test_a_bad_answer_stops_generation_with_its_check_message(workspace, answers, message):

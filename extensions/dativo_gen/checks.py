@@ -71,6 +71,16 @@ def cloud_refusal(connector: Connector, deployment_mode: str) -> str:
     return ""
 
 
+def check_connection(question: str, value: Any) -> str:
+    """A connection is a mapping of settings to plain values or ${ENV} references."""
+    if isinstance(value, dict) and all(
+        isinstance(key, str) and (isinstance(item, (str, int, float, bool, dict)) or item is None)
+        for key, item in value.items()
+    ):
+        return ""
+    return f"{question}: {value!r} is not a mapping of settings, e.g. {{host: '${{PGHOST}}', port: 5432}}"
+
+
 def check_connector(connector: Connector, role: str, deployment_mode: str) -> str:
     if role not in connector.roles:
         return f"{connector.name} cannot be used as a {role} (roles: {', '.join(connector.roles)})"
