@@ -227,6 +227,10 @@ def test_cloud_mode_refuses_a_connector_not_allowed_in_cloud(workspace, question
             "target_connector: gdrive_csv cannot be used as a target (roles: source)",
         ),
         (
+            ["source_connector=csv"],
+            "fields: csv has no starter fields, so give the schema, e.g. --data 'fields=id:integer!",
+        ),
+        (
             ["source_connector=stripe", "retension_days=30"],
             "retension_days: not a question of this template; did you mean 'retention_days'?",
         ),

@@ -26,8 +26,9 @@ SPEC_FIELDS = [
             {"name": "balance", "type": "double", "required": False},
         ],
         {"email": "string", "created": "timestamp!", "balance": "double"},
+        {"email, created": "timestamp!", "balance": "double"},
     ],
-    ids=["comma-string", "strings", "mappings", "name-to-type"],
+    ids=["comma-string", "strings", "mappings", "name-to-type", "yaml-read-typed-colon-space"],
 )
 def test_every_spelling_of_fields_parses_alike(spelling):
     assert parse_fields(spelling) == SPEC_FIELDS
@@ -41,6 +42,8 @@ def test_every_spelling_of_fields_parses_alike(spelling):
         ([{"type": "string"}], "fields[0]: a field needs a name"),
         ([{"name": "x", "required": "maybe"}], "fields[0]: required must be true or false"),
         ([42], "fields[0]: expected 'name:type' or a mapping"),
+        ("id, first name", "fields[1]: 'first name' is not a valid field name"),
+        ("id, 2nd_line", "fields[1]: '2nd_line' is not a valid field name"),
     ],
 )
 def test_malformed_fields_are_named_precisely(value, message):
@@ -158,7 +161,7 @@ def test_database_starters_are_id_and_cursor(workspace):
     ("answers", "message"),
     [
         ({"source_connector": "stripe", "fields": "id, amount:varchar"}, "fields[1]: unknown type 'varchar'"),
-        ({"source_connector": "csv"}, "fields: the schema is empty"),
+        ({"source_connector": "csv", "fields": ""}, "fields: the schema is empty"),
         ({"source_connector": "stripe", "starter_fields": False}, "fields: the schema is empty"),
     ],
 )

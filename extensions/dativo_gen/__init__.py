@@ -115,6 +115,7 @@ class DativoExtension(ContextHook):
         if self.checked:
             return
         self.checked = True
-        problems = scripted_answer_problems(self.registry, context["_copier_conf"]["data"], self.questions)
+        conf = context["_copier_conf"]
+        problems = scripted_answer_problems(self.registry, conf["data"], self.questions, conf["defaults"])
         if problems:
             raise UserMessageError(problems_message(problems))

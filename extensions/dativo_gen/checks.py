@@ -9,10 +9,9 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
-from .fields import FieldError, parse_list
+from .fields import IDENTIFIER, FieldError, parse_list
 from .registry import Connector
 
-IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 # Table names may carry a schema (public.orders).
 TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*){0,2}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+# Names that become columns, paths or identifiers: letters, digits and _, no leading digit.
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 FIELD_TYPES = ("string", "integer", "bigint", "double", "boolean", "date", "timestamp")
 CLASSIFICATIONS = ("PII", "SENSITIVE")
 
@@ -50,8 +53,10 @@ def _raw_entries(value: Any) -> list[Any]:
     if isinstance(value, str):
         return [item for item in value.split(",") if item.strip()]
     if isinstance(value, dict):
-        # {email: string, created: timestamp!} is accepted as name -> type.
-        return [f"{name}:{type_name or ''}" for name, type_name in value.items()]
+        # {email: string, created: timestamp!} is accepted as name -> type; YAML also reads
+        # a typed "email, created: timestamp" as {"email, created": "timestamp"}.
+        text = ", ".join(f"{name}:{type_name or ''}" for name, type_name in value.items())
+        return _raw_entries(text)
     if isinstance(value, list):
         return value
     raise FieldError(f"fields: expected a list of fields, got {type(value).__name__} {value!r}")
@@ -61,6 +66,11 @@ def check_field(index: int, field: dict[str, Any]) -> dict[str, Any]:
     where = f"fields[{index}]"
     if not field["name"]:
         raise FieldError(f"{where}: a field needs a name")
+    if not IDENTIFIER.match(field["name"]):
+        raise FieldError(
+            f"{where}: {field['name']!r} is not a valid field name; use letters, digits and underscores, "
+            "starting with a letter or underscore"
+        )
     if field["type"] not in FIELD_TYPES:
         raise FieldError(
             f"{where}: unknown type {field['type']!r} for {field['name']!r}; use one of {', '.join(FIELD_TYPES)}"

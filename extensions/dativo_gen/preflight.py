@@ -13,6 +13,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
+from . import suggest
 from .checks import check_connector
 from .fields import parse_list
 from .registry import Registry, read_yaml
@@ -49,9 +50,25 @@ def unknown_key_problems(data: dict[str, Any], questions: Collection[str]) -> li
     return problems
 
 
-def scripted_answer_problems(registry: Registry, data: dict[str, Any], questions: Collection[str]) -> list[str]:
+def missing_fields_problems(registry: Registry, data: dict[str, Any], defaults: bool) -> list[str]:
+    """With --defaults nobody is asked for fields, and some connectors have no starter fields."""
+    source = data.get("source_connector")
+    if not defaults or "fields" in data or source not in registry.connectors:
+        return []
+    if suggest.starter_fields(registry.get(source)):
+        return []
+    return [
+        f"fields: {source} has no starter fields, so give the schema, "
+        "e.g. --data 'fields=id:integer!, email, updated_at:timestamp'"
+    ]
+
+
+def scripted_answer_problems(
+    registry: Registry, data: dict[str, Any], questions: Collection[str], defaults: bool = False
+) -> list[str]:
     mode = data.get("deployment_mode", "self_hosted")
     problems = unknown_key_problems(data, questions) + list_syntax_problems(data)
+    problems += missing_fields_problems(registry, data, defaults)
     for question, role in CONNECTOR_ROLES.items():
         name = data.get(question)
         if name is None:
