@@ -68,6 +68,25 @@ def test_postgres_asks_table_cursor_and_connection_from_the_recipe(workspace):
     assert list(job["source"]["connection"]) == ["host", "port", "database"]
 
 
+def test_database_defaults_follow_the_spec_examples(workspace):
+    answers = generate(workspace, {"source_connector": "postgres"})
+    assert (answers["asset_name"], answers["object_name"], answers["table_name"]) == (
+        "postgres_orders",
+        "orders",
+        "public.orders",
+    )
+
+
+def test_output_folders_are_normalised(workspace):
+    answers = generate(
+        workspace, {"source_connector": "stripe", "assets_dir": "./contracts//stripe/", "jobs_dir": "jobs/./acme"}
+    )
+    _, job = generated_files(workspace, answers)
+    assert job["asset_path"] == "/app/contracts/stripe/stripe_charges.yaml"
+    assert (workspace / "contracts" / "stripe" / "stripe_charges.yaml").is_file()
+    assert (workspace / "jobs" / "acme" / "stripe_charges_to_iceberg.yaml").is_file()
+
+
 def test_mysql_table_has_no_schema_prefix_and_mysql_variables(workspace):
     answers = generate(workspace, {"source_connector": "mysql", "asset_name": "mysql_orders"})
     _, job = generated_files(workspace, answers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -31,11 +32,11 @@ def classified_fields(registry: Registry, answers: Mapping[str, Any]) -> list[di
 
 
 def asset_file(answers: Mapping[str, Any]) -> str:
-    return f"{answers['assets_dir'].strip('/')}/{answers['asset_name']}.yaml"
+    return posixpath.normpath(f"{answers['assets_dir']}/{answers['asset_name']}.yaml")
 
 
 def job_file(answers: Mapping[str, Any]) -> str:
-    return f"{answers['jobs_dir'].strip('/')}/{answers['job_name']}.yaml"
+    return posixpath.normpath(f"{answers['jobs_dir']}/{answers['job_name']}.yaml")
 
 
 def asset_id(answers: Mapping[str, Any]) -> str:

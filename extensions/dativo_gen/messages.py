@@ -29,9 +29,11 @@ def after_copy_message(registry: Registry, answers: Mapping[str, Any]) -> str:
     target = registry.get(answers["target_connector"])
     answers_file = answers["_copier_conf"]["answers_file"]
     runtime_job = f"{str(answers['runtime_root']).rstrip('/')}/{job_file(answers)}"
-    secrets = suggest.credential_hints(source, answers["tenant_id"]) + suggest.credential_hints(
-        target, answers["tenant_id"]
-    )
+    secrets = [
+        f"{connector.name}: " + "; ".join(hints)
+        for connector in (source, target)
+        if (hints := suggest.credential_hints(connector, answers["tenant_id"]))
+    ]
     lines = [
         "Generation complete.",
         "",
@@ -41,7 +43,8 @@ def after_copy_message(registry: Registry, answers: Mapping[str, Any]) -> str:
         "",
         "Next steps:",
         "  1. Review and edit the generated files if needed (your edits survive copier update).",
-        "  2. Set up secrets: " + ("; ".join(secrets) if secrets else "none needed by these connectors") + ".",
+        "  2. Set up the secrets the connectors read" + (":" if secrets else ": none needed here."),
+        *(f"       {line}" for line in secrets),
         f"  3. Run the job: dativo run --config {runtime_job} --mode {answers['deployment_mode']}",
         f"  4. Schedule it: add an entry with config: {runtime_job} to runner.orchestrator.schedules"
         " in configs/runner.yaml.",

@@ -113,4 +113,3 @@ def load_registry(root: Path) -> Registry:
             file=sys.stderr,
         )
     return registry
-

@@ -14,13 +14,24 @@ PII_TOKENS = frozenset(
     zip zipcode postcode postal birth birthdate birthday dob ip passport nationality gender username""".split()
 )
 SENSITIVE_TOKENS = frozenset(
-    """salary wage wages income compensation ssn password passwd secret token iban swift taxid cvv
-    cardnumber bank routing diagnosis medical health""".split()
+    """salary wage wages income compensation ssn password passwd secret apikey iban swift taxid cvv
+    cardnumber bank routing diagnosis medical""".split()
 )
 # Adjacent token pairs that only mean something together ("first name", "tax id").
 PII_PAIRS = frozenset({("first", "name"), ("last", "name"), ("full", "name"), ("middle", "name"), ("user", "name")})
 SENSITIVE_PAIRS = frozenset(
-    {("account", "number"), ("social", "security"), ("tax", "id"), ("credit", "card"), ("card", "number")}
+    {
+        ("account", "number"),
+        ("social", "security"),
+        ("tax", "id"),
+        ("credit", "card"),
+        ("card", "number"),
+        ("access", "token"),
+        ("refresh", "token"),
+        ("auth", "token"),
+        ("api", "key"),
+        ("private", "key"),
+    }
 )
 
 
@@ -42,8 +53,9 @@ def suggest_classification(name: str) -> str:
 
 
 def suggest_asset_name(connector: Connector) -> str:
-    noun = connector.objects_supported[0] if connector.objects_supported else "table"
-    return f"{connector.name}_{noun}"
+    if connector.objects_supported:
+        return f"{connector.name}_{connector.objects_supported[0]}"
+    return f"{connector.name}_{_generator_hint(connector, 'object_default') or 'data'}"
 
 
 def suggest_object(connector: Connector, asset_name: str) -> str:
