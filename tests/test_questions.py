@@ -15,6 +15,8 @@ TARGET_ONLY_KEYS = {
     "s3_bucket",
     "s3_prefix",
     "target_connection",
+    "target_table",
+    "target_path",
     "configure_nessie",
     "nessie_uri",
 }
@@ -155,7 +157,7 @@ def test_list_answers_accept_comma_separated_strings(workspace):
 
 def test_iceberg_target_asks_branch_warehouse_bucket_and_nessie(workspace):
     answers = generate(workspace, {"source_connector": "stripe"})
-    assert asked(answers, TARGET_ONLY_KEYS) == TARGET_ONLY_KEYS - {"target_connection"}
+    assert asked(answers, TARGET_ONLY_KEYS) == TARGET_ONLY_KEYS - {"target_connection", "target_table", "target_path"}
 
 
 def test_iceberg_without_catalog_or_connection(workspace):
@@ -175,19 +177,30 @@ def test_object_storage_target_takes_bucket_and_prefix_at_the_top(workspace, tar
     assert job["target"] == {"connection": {"bucket": "acme-data-lake", "prefix": "raw/stripe/stripe_charges"}}
 
 
-def test_database_target_takes_its_recipe_connection(workspace):
-    answers = generate(workspace, {"source_connector": "stripe", "target_connector": "postgres"})
-    assert asked(answers, TARGET_ONLY_KEYS) == {"configure_target_connection", "target_connection"}
+@pytest.mark.parametrize(("target", "table"), [("postgres", "public.stripe_charges"), ("mysql", "stripe_charges")])
+def test_database_target_asks_a_table_and_takes_its_recipe_connection(workspace, target, table):
+    answers = generate(workspace, {"source_connector": "stripe", "target_connector": target})
+    assert asked(answers, TARGET_ONLY_KEYS) == {"target_table", "configure_target_connection", "target_connection"}
     _, job = generated_files(workspace, answers)
-    assert job["target"] == {"connection": {"host": "${PGHOST}", "port": "${PGPORT}", "database": "${PGDATABASE}"}}
+    variables = {"postgres": ("PGHOST", "PGPORT", "PGDATABASE"), "mysql": ("MYSQL_HOST", "MYSQL_PORT", "MYSQL_DB")}
+    host, port, database = (f"${{{name}}}" for name in variables[target])
+    assert job["target"] == {"table": table, "connection": {"host": host, "port": port, "database": database}}
 
 
-def test_file_target_asks_no_connection(workspace):
-    answers = generate(workspace, {"source_connector": "stripe", "target_connector": "csv"})
-    assert asked(answers, TARGET_ONLY_KEYS) == set()
+@pytest.mark.parametrize(
+    ("target", "path"),
+    [
+        ("csv", "/data/acme/stripe_charges.csv"),
+        ("markdown_kv", "/data/acme/stripe_charges.mdkv"),
+        ("google_sheets", "gsheets://acme/stripe_charges"),
+    ],
+)
+def test_file_target_asks_a_path_and_no_connection(workspace, target, path):
+    answers = generate(workspace, {"source_connector": "stripe", "target_connector": target})
+    assert asked(answers, TARGET_ONLY_KEYS) == {"target_path"}
     _, job = generated_files(workspace, answers)
-    assert job["target"] == {}
-    assert job["target_connector_path"] == "/app/connectors/csv.yaml"
+    assert job["target"] == {"path": path}
+    assert job["target_connector_path"] == f"/app/connectors/{target}.yaml"
 
 
 def test_defaults_follow_the_tenant(workspace):

@@ -80,6 +80,7 @@ class Globals:
             "check_whole_number": checks.check_whole_number,
             "check_relative_dir": checks.check_relative_dir,
             "check_connection": checks.check_connection,
+            "check_not_empty": checks.check_not_empty,
             "check_objects": lambda name, value: checks.check_objects(get(name), value),
             "check_fields": lambda *a: checks.check_schema(lambda: self._schema(*a)),
             "check_cursor_field": lambda value, *a: checks.check_cursor_field(

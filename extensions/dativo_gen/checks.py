@@ -27,10 +27,16 @@ def check_identifier(question: str, value: Any) -> str:
     )
 
 
-def check_table_name(value: Any) -> str:
+def check_table_name(value: Any, question: str = "table_name") -> str:
     if isinstance(value, str) and TABLE_NAME.match(value):
         return ""
-    return f"table_name: {value!r} is not a table name; use name or schema.name (letters, digits, _)"
+    return f"{question}: {value!r} is not a table name; use name or schema.name (letters, digits, _)"
+
+
+def check_not_empty(question: str, value: Any) -> str:
+    if isinstance(value, str) and value.strip():
+        return ""
+    return f"{question}: give a value"
 
 
 def check_version(question: str, value: Any) -> str:

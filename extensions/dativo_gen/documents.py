@@ -152,6 +152,10 @@ def _target(connector: Connector, answers: Mapping[str, Any]) -> dict[str, Any]:
     if connector.kind == LAKEHOUSE:
         target["branch"] = answers["target_branch"]
         target["warehouse"] = answers["warehouse"]
+    elif connector.kind == DATABASE:
+        target["table"] = answers["target_table"]
+    elif connector.kind == FILES:
+        target["path"] = answers["target_path"]
     connection: dict[str, Any] = {}
     if answers.get("configure_target_connection"):
         if connector.kind in (LAKEHOUSE, OBJECT_STORAGE):

@@ -6,7 +6,7 @@ import itertools
 import re
 from typing import Any
 
-from .registry import API, DATABASE, FILES, Connector
+from .registry import API, DATABASE, Connector
 
 # Name tokens that mark a field as personal data or as otherwise sensitive.
 PII_TOKENS = frozenset(
@@ -108,8 +108,6 @@ def suggest_table_name(connector: Connector, object_name: str) -> str:
 
 
 def suggest_file_paths(connector: Connector, tenant_id: str, object_name: str) -> list[str]:
-    if connector.kind != FILES:
-        return []
     template = _generator_hint(connector, "file_path_template") or "{object}"
     return [template.format(tenant=tenant_id, object=object_name)]
 
