@@ -116,6 +116,9 @@ def test_checks_accept_good_values(check, value):
         ({"objects": "customers, refunds"}, "objects: 'refunds' not supported by stripe"),
         ({"assets_dir": "../elsewhere"}, "assets_dir: '../elsewhere' must be a folder inside the workspace"),
         ({"job_name": "nightly job"}, "job_name: 'nightly job' is not a valid name"),
+        ({"tags": {"team": "billing"}}, "tags: {'team': 'billing'} is not a list of names"),
+        ({"s3_bucket": " "}, "s3_bucket: give a value"),
+        ({"source_connector": "csv", "fields": "id", "file_paths": []}, "file_paths: give at least 1 value"),
         (
             {"source_connector": "postgres", "source_connection": "host=db"},
             "source_connection: 'host=db' is not a mapping of settings",

@@ -259,6 +259,10 @@ def test_cloud_mode_refuses_a_connector_not_allowed_in_cloud(workspace, question
             "target_connector: gdrive_csv cannot be used as a target (roles: source)",
         ),
         (
+            ["source_connector=stripe", "incremental=maybe"],
+            "incremental: 'maybe' is neither yes nor no; use true/false, yes/no or 1/0",
+        ),
+        (
             ["source_connector=csv"],
             "fields: csv has no starter fields, so give the schema, e.g. --data 'fields=id:integer!",
         ),

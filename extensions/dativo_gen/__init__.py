@@ -19,7 +19,7 @@ from .compile_cache import reuse_compiled_strings
 from .documents import asset_file, build_asset, build_job, job_file, schema_fields
 from .fields import FieldError
 from .messages import after_copy_message, generated_header
-from .preflight import problems_message, question_names, scripted_answer_problems
+from .preflight import problems_message, question_types, scripted_answer_problems
 from .registry import Registry, RegistryError, load_registry
 from .yaml_out import yaml_block, yaml_value
 
@@ -81,6 +81,7 @@ class Globals:
             "check_relative_dir": checks.check_relative_dir,
             "check_connection": checks.check_connection,
             "check_not_empty": checks.check_not_empty,
+            "check_string_list": checks.check_string_list,
             "check_objects": lambda name, value: checks.check_objects(get(name), value),
             "check_fields": lambda *a: checks.check_schema(lambda: self._schema(*a)),
             "check_cursor_field": lambda value, *a: checks.check_cursor_field(
@@ -106,7 +107,7 @@ class DativoExtension(ContextHook):
             self.registry = load_registry(template_root)
         except RegistryError as error:
             raise UserMessageError(f"dativo-gen: {error}") from None
-        self.questions = question_names(template_root)
+        self.questions = question_types(template_root)
         self.checked = False
         environment.globals.update(Globals(self.registry).functions())
         environment.filters.update(yaml_value=yaml_value, yaml_block=yaml_block)

@@ -92,6 +92,15 @@ def check_connector(connector: Connector, role: str, deployment_mode: str) -> st
     return cloud_refusal(connector, deployment_mode)
 
 
+def check_string_list(question: str, value: Any, at_least: int = 0) -> str:
+    """A list answer: a YAML list of plain values or one comma-separated string."""
+    if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(i, (dict, list)) for i in value)):
+        return f"{question}: {value!r} is not a list of names; write a, b or [a, b]"
+    if len(parse_list(value)) < at_least:
+        return f"{question}: give at least {at_least} value{'s' if at_least > 1 else ''}"
+    return ""
+
+
 def check_objects(connector: Connector, value: Any) -> str:
     objects = parse_list(value)
     if not objects:

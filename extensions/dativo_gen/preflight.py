@@ -9,7 +9,7 @@ message instead.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +33,25 @@ def list_syntax_problems(data: dict[str, Any]) -> list[str]:
     return problems
 
 
-def question_names(template_root: Path) -> list[str]:
-    """The questions copier.yml asks (its keys without a leading underscore)."""
+# What Copier reads as yes or no; anything else it silently takes as yes.
+BOOLEAN_WORDS = frozenset("y yes t true on 1 n no f false off 0".split())
+
+
+def question_types(template_root: Path) -> dict[str, str]:
+    """The questions copier.yml asks (keys without a leading underscore) and their types."""
     config = read_yaml(template_root / "copier.yml") or {}
-    return [key for key in config if not key.startswith("_")]
+    return {key: (value or {}).get("type", "str") for key, value in config.items() if not key.startswith("_")}
 
 
-def unknown_key_problems(data: dict[str, Any], questions: Collection[str]) -> list[str]:
+def yes_no_problems(data: dict[str, Any], questions: Mapping[str, str]) -> list[str]:
+    return [
+        f"{key}: {value!r} is neither yes nor no; use true/false, yes/no or 1/0"
+        for key, value in data.items()
+        if questions.get(key) == "bool" and isinstance(value, str) and value.strip().lower() not in BOOLEAN_WORDS
+    ]
+
+
+def unknown_key_problems(data: dict[str, Any], questions: Mapping[str, str]) -> list[str]:
     """Copier ignores answers to questions it does not have; a typo would go unnoticed."""
     problems = []
     # Copier's own keys (_commit, _src_path, ...) travel in the same dict during updates.
@@ -64,10 +76,10 @@ def missing_fields_problems(registry: Registry, data: dict[str, Any], defaults: 
 
 
 def scripted_answer_problems(
-    registry: Registry, data: dict[str, Any], questions: Collection[str], defaults: bool = False
+    registry: Registry, data: dict[str, Any], questions: Mapping[str, str], defaults: bool = False
 ) -> list[str]:
     mode = data.get("deployment_mode", "self_hosted")
-    problems = unknown_key_problems(data, questions) + list_syntax_problems(data)
+    problems = unknown_key_problems(data, questions) + yes_no_problems(data, questions) + list_syntax_problems(data)
     problems += missing_fields_problems(registry, data, defaults)
     for question, role in CONNECTOR_ROLES.items():
         name = data.get(question)
