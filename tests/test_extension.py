@@ -86,7 +86,11 @@ def test_compile_cache_renders_exactly_like_jinja(keep_trailing_newline):
         ),
         (lambda v: checks.check_relative_dir("assets_dir", v), "../up", "assets_dir: '../up' must be a folder inside"),
         (lambda v: checks.check_relative_dir("jobs_dir", v), "/etc", "jobs_dir: '/etc' must be a folder inside"),
-        (lambda v: checks.check_table_name(v), "drop table", "table_name: 'drop table' is not a table name"),
+        (
+            lambda v: checks.check_table_name("table_name", v),
+            "drop table",
+            "table_name: 'drop table' is not a table name",
+        ),
     ],
 )
 def test_checks_name_the_question_and_the_value(check, value, message):
@@ -100,7 +104,7 @@ def test_checks_name_the_question_and_the_value(check, value, message):
         (lambda v: checks.check_version("asset_version", v), "2.1.3"),
         (lambda v: checks.check_email("owner", v), "data-team@acme.com"),
         (lambda v: checks.check_relative_dir("assets_dir", v), "assets/stripe/v1.0"),
-        (lambda v: checks.check_table_name(v), "public.orders"),
+        (lambda v: checks.check_table_name("table_name", v), "public.orders"),
     ],
 )
 def test_checks_accept_good_values(check, value):

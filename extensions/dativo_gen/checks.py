@@ -27,7 +27,7 @@ def check_identifier(question: str, value: Any) -> str:
     )
 
 
-def check_table_name(value: Any, question: str = "table_name") -> str:
+def check_table_name(question: str, value: Any) -> str:
     if isinstance(value, str) and TABLE_NAME.match(value):
         return ""
     return f"{question}: {value!r} is not a table name; use name or schema.name (letters, digits, _)"

@@ -21,6 +21,8 @@ from .registry import Registry, read_yaml
 CONNECTOR_ROLES = {"source_connector": "source", "target_connector": "target"}
 # Copier takes only a YAML list for these multiselect questions in --data.
 MULTISELECT_KEYS = ("pii_fields", "sensitive_fields")
+# What Copier reads as yes or no; anything else it silently takes as yes.
+BOOLEAN_WORDS = frozenset("y yes t true on 1 n no f false off 0".split())
 
 
 def list_syntax_problems(data: dict[str, Any]) -> list[str]:
@@ -31,10 +33,6 @@ def list_syntax_problems(data: dict[str, Any]) -> list[str]:
             listed = ", ".join(parse_list(value))
             problems.append(f"{key}: give a YAML list, e.g. --data '{key}=[{listed}]' (got {value!r})")
     return problems
-
-
-# What Copier reads as yes or no; anything else it silently takes as yes.
-BOOLEAN_WORDS = frozenset("y yes t true on 1 n no f false off 0".split())
 
 
 def question_types(template_root: Path) -> dict[str, str]:
