@@ -18,19 +18,34 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 VERSION = re.compile(r"^[0-9]+(\.[0-9]+){0,2}$")
 
 
-def check_identifier(question: str, value: Any) -> str:
-    if isinstance(value, str) and IDENTIFIER.match(value):
+def _check_pattern(question: str, value: Any, pattern: re.Pattern[str], problem: str) -> str:
+    if isinstance(value, str) and pattern.match(value):
         return ""
-    return (
-        f"{question}: {value!r} is not a valid name; use letters, digits and underscores, "
-        "starting with a letter or underscore, at most 128 characters"
+    return f"{question}: {value!r} {problem}"
+
+
+def check_identifier(question: str, value: Any) -> str:
+    return _check_pattern(
+        question,
+        value,
+        IDENTIFIER,
+        "is not a valid name; use letters, digits and underscores, "
+        "starting with a letter or underscore, at most 128 characters",
     )
 
 
 def check_table_name(question: str, value: Any) -> str:
-    if isinstance(value, str) and TABLE_NAME.match(value):
-        return ""
-    return f"{question}: {value!r} is not a table name; use name or schema.name (letters, digits, _)"
+    return _check_pattern(
+        question, value, TABLE_NAME, "is not a table name; use name or schema.name (letters, digits, _)"
+    )
+
+
+def check_version(question: str, value: Any) -> str:
+    return _check_pattern(question, value, VERSION, "is not a version; use numbers like 1.0 or 2.1.3")
+
+
+def check_email(question: str, value: Any) -> str:
+    return _check_pattern(question, value, EMAIL, "is not an email address")
 
 
 def check_not_empty(question: str, value: Any) -> str:
@@ -39,22 +54,10 @@ def check_not_empty(question: str, value: Any) -> str:
     return f"{question}: give a value"
 
 
-def check_version(question: str, value: Any) -> str:
-    if isinstance(value, str) and VERSION.match(value):
-        return ""
-    return f"{question}: {value!r} is not a version; use numbers like 1.0 or 2.1.3"
-
-
 def check_whole_number(question: str, value: Any, low: int, high: int) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
         return ""
     return f"{question}: {value!r} must be a whole number from {low} to {high}"
-
-
-def check_email(question: str, value: Any) -> str:
-    if isinstance(value, str) and EMAIL.match(value):
-        return ""
-    return f"{question}: {value!r} is not an email address"
 
 
 def check_relative_dir(question: str, value: Any) -> str:
