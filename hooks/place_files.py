@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import json
+import marshal
 import os
 import sys
 from collections.abc import Callable
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import fastjsonschema
+import platformdirs
 import yaml
 
 # libyaml's loader, when PyYAML has it, parses ten times faster.
@@ -42,12 +45,48 @@ def local_schemas() -> dict[str, dict[str, Any]]:
     return {path.name: json.loads(path.read_text(encoding="utf-8")) for path in SCHEMAS_DIR.glob("*.schema.json")}
 
 
-def load_validator(schema_name: str) -> Callable[[Any], Any]:
+def validator_source(schema_name: str) -> str:
     # Cross-file $refs resolve to our own files by $id, never to the network.
     by_id = {schema["$id"]: schema for schema in local_schemas().values()}
-    return fastjsonschema.compile(
-        local_schemas()[schema_name], handlers={"https": by_id.__getitem__, "http": by_id.__getitem__}
-    )
+    handlers = {"https": by_id.__getitem__, "http": by_id.__getitem__}
+    # A root without $id makes the generated entry point `validate`.
+    root = {"$schema": "http://json-schema.org/draft-07/schema#", "$ref": local_schemas()[schema_name]["$id"]}
+    return fastjsonschema.compile_to_code(root, handlers=handlers)
+
+
+def validator_cache_file(schema_name: str) -> Path:
+    schemas = json.dumps(local_schemas(), sort_keys=True)
+    key_text = f"{fastjsonschema.VERSION}:{sys.implementation.cache_tag}:{schema_name}:{schemas}"
+    key = hashlib.sha1(key_text.encode()).hexdigest()[:16]
+    root = Path(os.environ.get("DATIVO_GEN_CACHE_DIR") or platformdirs.user_cache_dir("dativo-gen"))
+    return root / "validators" / f"{key}.marshal"
+
+
+def write_best_effort(path: Path, data: bytes) -> None:
+    """Atomically, and silently not at all where the cache cannot be written."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError:
+        partial.unlink(missing_ok=True)
+
+
+def load_validator(schema_name: str) -> Callable[[Any], Any]:
+    """The schema's compiled validator, kept in the user's cache between runs.
+
+    Generating and compiling a validator costs more than the rest of this task.
+    """
+    cache_file = validator_cache_file(schema_name)
+    try:
+        code = marshal.loads(cache_file.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        code = compile(validator_source(schema_name), f"<validator for {schema_name}>", "exec")
+        write_best_effort(cache_file, marshal.dumps(code))
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)
+    return namespace["validate"]
 
 
 def json_path(name: str) -> str:
