@@ -11,7 +11,7 @@ copy), so it is unconditional, idempotent and works relative to the current fold
 
 from __future__ import annotations
 
-import argparse
+import contextlib
 import functools
 import hashlib
 import json
@@ -20,10 +20,9 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import fastjsonschema
-import platformdirs
 import yaml
 
 # libyaml's loader, when PyYAML has it, parses ten times faster.
@@ -54,12 +53,10 @@ def validator_source(schema_name: str) -> str:
     return fastjsonschema.compile_to_code(root, handlers=handlers)
 
 
-def validator_cache_file(schema_name: str) -> Path:
+def validator_cache_file(schema_name: str, cache_dir: Path) -> Path:
     schemas = json.dumps(local_schemas(), sort_keys=True)
     key_text = f"{fastjsonschema.VERSION}:{sys.implementation.cache_tag}:{schema_name}:{schemas}"
-    key = hashlib.sha1(key_text.encode()).hexdigest()[:16]
-    root = Path(os.environ.get("DATIVO_GEN_CACHE_DIR") or platformdirs.user_cache_dir("dativo-gen"))
-    return root / "validators" / f"{key}.marshal"
+    return cache_dir / "validators" / f"{hashlib.sha1(key_text.encode()).hexdigest()[:16]}.marshal"
 
 
 def write_best_effort(path: Path, data: bytes) -> None:
@@ -70,20 +67,24 @@ def write_best_effort(path: Path, data: bytes) -> None:
         partial.write_bytes(data)
         os.replace(partial, path)
     except OSError:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            partial.unlink()
 
 
-def load_validator(schema_name: str) -> Callable[[Any], Any]:
-    """The schema's compiled validator, kept in the user's cache between runs.
+def load_validator(schema_name: str, cache_dir: Path | None = None) -> Callable[[Any], Any]:
+    """The schema's compiled validator, kept in cache_dir between runs when one is given.
 
     Generating and compiling a validator costs more than the rest of this task.
     """
-    cache_file = validator_cache_file(schema_name)
+    cache_file = validator_cache_file(schema_name, cache_dir) if cache_dir else None
     try:
-        code = marshal.loads(cache_file.read_bytes())
+        code = marshal.loads(cache_file.read_bytes()) if cache_file else None
     except (OSError, EOFError, ValueError, TypeError):
+        code = None
+    if code is None:
         code = compile(validator_source(schema_name), f"<validator for {schema_name}>", "exec")
-        write_best_effort(cache_file, marshal.dumps(code))
+        if cache_file:
+            write_best_effort(cache_file, marshal.dumps(code))
     namespace: dict[str, Any] = {}
     exec(code, namespace)
     return namespace["validate"]
@@ -94,10 +95,10 @@ def json_path(name: str) -> str:
     return "$" + name.removeprefix("data")
 
 
-def validation_errors(document: Any, schema_name: str, shown_as: str) -> list[str]:
+def validation_errors(document: Any, schema_name: str, shown_as: str, cache_dir: Path | None = None) -> list[str]:
     """The problem that makes `document` fail its schema ([] when it passes)."""
     try:
-        load_validator(schema_name)(document)
+        load_validator(schema_name, cache_dir)(document)
     except fastjsonschema.JsonSchemaValueException as error:
         path = json_path(error.name)
         detail = error.message.removeprefix(error.name).strip()
@@ -136,35 +137,54 @@ def remove_staging(staging: Path) -> None:
     remove_empty_dirs(staging, STAGING_ROOT)
 
 
-def check_staged(staging: Path, asset: Path, job: Path, asset_format: str) -> list[str]:
+def check_staged(options: Options) -> list[str]:
     problems = []
     for staged_name, final, schema in (
-        ("asset.yaml", asset, ASSET_SCHEMAS[asset_format]),
-        ("job.yaml", job, JOB_SCHEMA),
+        ("asset.yaml", options.asset, ASSET_SCHEMAS[options.asset_format]),
+        ("job.yaml", options.job, JOB_SCHEMA),
     ):
         try:
-            document = load_document(staging / staged_name, str(final))
+            document = load_document(options.staging / staged_name, str(final))
         except InvalidOutput as error:
             problems.append(str(error))
             continue
-        problems.extend(validation_errors(document, schema, str(final)))
+        problems.extend(validation_errors(document, schema, str(final), options.cache_dir))
     return problems
 
 
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--staging", type=Path, required=True)
-    parser.add_argument("--asset", type=Path, required=True)
-    parser.add_argument("--job", type=Path, required=True)
-    parser.add_argument("--asset-format", choices=sorted(ASSET_SCHEMAS), default="odcs")
-    parser.add_argument("--operation", default="copy")
-    parser.add_argument("--answers-file", type=Path)
-    return parser.parse_args(argv)
+class Options(NamedTuple):
+    staging: Path
+    asset: Path
+    job: Path
+    asset_format: str = "odcs"
+    operation: str = "copy"
+    answers_file: Path | None = None
+    cache_dir: Path | None = None
+
+
+PATH_OPTIONS = ("staging", "asset", "job", "answers_file", "cache_dir")
+
+
+def parse_options(argv: list[str]) -> Options:
+    """--staging DIR --asset FILE --job FILE [--asset-format F] [--operation OP] [--answers-file F] [--cache-dir D]
+
+    Parsed by hand: this runs on every generation, and argparse or getopt take longer
+    to import than the whole parse.
+    """
+    values: dict[str, Any] = {}
+    for flag, value in zip(argv[::2], argv[1::2], strict=True):
+        name = flag.removeprefix("--").replace("-", "_")
+        if not flag.startswith("--") or name not in Options._fields:
+            raise SystemExit(f"place_files.py: unknown option {flag}\n{parse_options.__doc__.splitlines()[0]}")
+        values[name] = Path(value) if name in PATH_OPTIONS else value
+    if values.get("asset_format", "odcs") not in ASSET_SCHEMAS:
+        raise SystemExit(f"place_files.py: --asset-format must be one of {', '.join(sorted(ASSET_SCHEMAS))}")
+    return Options(**values)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-    problems = check_staged(args.staging, args.asset, args.job, args.asset_format)
+    args = parse_options(sys.argv[1:] if argv is None else argv)
+    problems = check_staged(args)
     if problems:
         remove_staging(args.staging)
         # A first copy that fails leaves no answers behind for a job that does not exist.

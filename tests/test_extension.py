@@ -72,6 +72,17 @@ def test_compile_cache_renders_exactly_like_jinja(keep_trailing_newline):
         assert cached.from_string(source) is cached.from_string(source)
 
 
+def test_compiled_strings_are_kept_on_disk_for_the_next_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATIVO_GEN_CACHE_DIR", str(tmp_path))
+    rendered = []
+    for _ in range(2):  # two environments, as two runs of the template have
+        environment = SandboxedEnvironment(keep_trailing_newline=True)
+        reuse_compiled_strings(environment)
+        rendered.append(environment.from_string("{{ x | upper }}-{{ y }}").render(x="a", y=1))
+    assert rendered == ["A-1", "A-1"]
+    assert len(list((tmp_path / "jinja").rglob("*.cache"))) == 1
+
+
 @pytest.mark.parametrize(
     ("check", "value", "message"),
     [

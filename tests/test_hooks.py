@@ -35,7 +35,7 @@ def staged(tmp_path: Path) -> Path:
     return workspace
 
 
-def run_hook(workspace: Path, operation: str = "copy") -> subprocess.CompletedProcess[str]:
+def run_hook(workspace: Path, operation: str = "copy", *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
             sys.executable,
@@ -52,6 +52,7 @@ def run_hook(workspace: Path, operation: str = "copy") -> subprocess.CompletedPr
             operation,
             "--answers-file",
             str(ANSWERS),
+            *extra,
         ],
         cwd=workspace,
         capture_output=True,
@@ -145,3 +146,37 @@ def test_invalid_output_in_a_real_copy_leaves_the_workspace_as_it_was(tmp_path, 
     after = {p.relative_to(workspace): p.read_bytes() for p in workspace.rglob("*") if p.is_file()}
     assert after == before
     assert sorted(p.name for p in workspace.iterdir()) == ["README.md"]
+
+
+def test_validators_are_cached_and_a_broken_cache_is_rebuilt(staged, tmp_path):
+    cache = tmp_path / "cache"
+    staged_files = {name: (staged / STAGING / name).read_text() for name in ("asset.yaml", "job.yaml")}
+    assert run_hook(staged, "copy", "--cache-dir", str(cache)).returncode == 0
+    cached = sorted((cache / "validators").glob("*.marshal"))
+    assert len(cached) == 2
+    for path in cached:
+        path.write_bytes(b"not marshal data")
+    (staged / STAGING).mkdir(parents=True)
+    for name, text in staged_files.items():
+        (staged / STAGING / name).write_text(text)
+    corrupt(staged, "job.yaml", lambda job: job.update(environment="qa"))
+
+    result = run_hook(staged, "update", "--cache-dir", str(cache))
+
+    assert result.returncode == 1
+    assert f"{JOB}: $.environment: 'qa' must be one of" in result.stderr
+    assert all(path.read_bytes() != b"not marshal data" for path in cached)
+
+
+def test_an_unwritable_cache_does_not_stop_the_task(staged, tmp_path):
+    not_a_folder = tmp_path / "cache-is-a-file"
+    not_a_folder.write_text("")
+    result = run_hook(staged, "copy", "--cache-dir", str(not_a_folder))
+    assert result.returncode == 0, result.stderr
+    assert load_yaml(staged / JOB)["tenant_id"] == "mycompany"
+
+
+def test_unknown_option_is_refused_with_the_usage(staged):
+    result = run_hook(staged, "copy", "--colour", "blue")
+    assert result.returncode != 0
+    assert "unknown option --colour" in result.stderr

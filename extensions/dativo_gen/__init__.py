@@ -15,7 +15,7 @@ from copier_template_extensions import ContextHook
 from jinja2 import Environment, pass_context
 
 from . import checks, questions, suggest
-from .compile_cache import reuse_compiled_strings
+from .compile_cache import cache_root, reuse_compiled_strings
 from .documents import asset_file, build_asset, build_job, job_file, schema_fields
 from .fields import FieldError
 from .messages import after_copy_message, generated_header
@@ -94,6 +94,7 @@ class Globals:
             "job_file": pass_context(job_file),
             "generated_header": generated_header,
             "after_copy_message": pass_context(lambda ctx: after_copy_message(self.registry, ctx)),
+            "cache_dir": lambda: str(cache_root()),
         }
 
 
