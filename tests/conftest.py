@@ -43,6 +43,15 @@ def generate(dst: Path, answers: dict[str, Any], template: Path = ROOT) -> dict[
     return worker._answers_to_remember()
 
 
+def snapshot(workspace: Path) -> dict[str, bytes]:
+    """Every file of a workspace (outside .git) and its bytes."""
+    return {
+        str(path.relative_to(workspace)): path.read_bytes()
+        for path in workspace.rglob("*")
+        if path.is_file() and ".git" not in path.relative_to(workspace).parts
+    }
+
+
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(COPIER), *args], cwd=cwd, capture_output=True, text=True, timeout=120)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EXAMPLE_ANSWERS, ROOT, copy_template, generate, load_yaml, run_cli
+from conftest import EXAMPLE_ANSWERS, ROOT, copy_template, generate, load_yaml, run_cli, snapshot
 
 HOOK = ROOT / "hooks" / "place_files.py"
 STAGING = Path(".dativo-gen/staging/acme/orders_to_iceberg")
@@ -62,7 +62,7 @@ def run_hook(workspace: Path, operation: str = "copy", *extra: str) -> subproces
 
 
 def files_in(workspace: Path) -> list[str]:
-    return sorted(str(p.relative_to(workspace)) for p in workspace.rglob("*") if p.is_file())
+    return sorted(snapshot(workspace))
 
 
 def corrupt(workspace: Path, name: str, change) -> None:
@@ -134,7 +134,7 @@ def test_invalid_output_in_a_real_copy_leaves_the_workspace_as_it_was(tmp_path, 
     schema_path.write_text(json.dumps(schema))
     workspace.mkdir()
     (workspace / "README.md").write_text("an existing workspace\n")
-    before = {p.relative_to(workspace): p.read_bytes() for p in workspace.rglob("*") if p.is_file()}
+    before = snapshot(workspace)
 
     result = run_cli(
         "copy", "--trust", "--defaults", "--data", "source_connector=stripe", str(template), str(workspace)
@@ -143,8 +143,7 @@ def test_invalid_output_in_a_real_copy_leaves_the_workspace_as_it_was(tmp_path, 
     assert result.returncode != 0
     assert "jobs/acme/stripe_charges_to_iceberg.yaml: $.environment: 'dev' must be one of ['nowhere']" in result.stderr
     assert "Traceback" not in result.stderr
-    after = {p.relative_to(workspace): p.read_bytes() for p in workspace.rglob("*") if p.is_file()}
-    assert after == before
+    assert snapshot(workspace) == before
     assert sorted(p.name for p in workspace.iterdir()) == ["README.md"]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import EXAMPLE_ANSWERS, git, load_yaml, run_cli
+from conftest import EXAMPLE_ANSWERS, git, load_yaml, run_cli, snapshot
 
 STRIPE_ANSWERS = ".copier-answers/mycompany/stripe_customers_to_iceberg.yml"
 STRIPE_ASSET = "assets/stripe/v1.0/stripe_customers.yaml"
@@ -14,14 +14,6 @@ POSTGRES_JOB = "jobs/acme/postgres_orders_to_s3.yaml"
 def copy_into(template: Path, workspace: Path, *args: str) -> None:
     result = run_cli("copy", "--trust", "--defaults", *args, str(template), str(workspace))
     assert result.returncode == 0, result.stderr
-
-
-def snapshot(workspace: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(workspace)): path.read_bytes()
-        for path in workspace.rglob("*")
-        if path.is_file() and ".git" not in path.relative_to(workspace).parts
-    }
 
 
 def test_jobs_coexist_and_update_one_at_a_time(committed_template, workspace):

@@ -53,7 +53,7 @@ class Globals:
             "supported_objects": lambda name: list(get(name).objects_supported),
             # which questions apply
             "source_kind": lambda name: questions.source_kind(get(name)),
-            "target_kind": lambda name: questions.target_kind(get(name)),
+            "target_kind": lambda name: get(name).kind,
             "target_is_lake": lambda name: questions.is_lake(get(name)),
             "supports_incremental": lambda name: get(name).supports_incremental,
             "has_nessie": lambda name: bool(suggest.nessie_template(get(name))),

@@ -52,29 +52,29 @@ def _asset_target(answers: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def build_asset(registry: Registry, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """The asset in the form chosen by `asset_format`: odcs (flat ODCS v3.0.2) or legacy (nested)."""
-    fields = classified_fields(registry, answers)
-    description = str(answers.get("description") or "")
-    tags = parse_list(answers.get("tags"))
-    if answers.get("asset_format") == "legacy":
-        asset = {
-            "name": answers["asset_name"],
-            "source_type": answers["source_connector"],
-            "object": answers["object_name"],
-            "version": str(answers["asset_version"]),
-        }
-        if description:
-            asset["description"] = description
-        asset["schema"] = fields
-        asset["governance"] = {
-            "owner": answers["owner"],
-            "tags": tags,
-            "classification": classifications(fields),
-            "retention_days": int(answers["retention_days"]),
-        }
-        asset["target"] = _asset_target(answers)
-        return {"asset": asset}
+def _legacy_asset(answers: Mapping[str, Any], fields: list[dict[str, Any]], description: str) -> dict[str, Any]:
+    """The nested `asset:` form of the spec's example."""
+    asset = {
+        "name": answers["asset_name"],
+        "source_type": answers["source_connector"],
+        "object": answers["object_name"],
+        "version": str(answers["asset_version"]),
+    }
+    if description:
+        asset["description"] = description
+    asset["schema"] = fields
+    asset["governance"] = {
+        "owner": answers["owner"],
+        "tags": parse_list(answers.get("tags")),
+        "classification": classifications(fields),
+        "retention_days": int(answers["retention_days"]),
+    }
+    asset["target"] = _asset_target(answers)
+    return {"asset": asset}
+
+
+def _odcs_asset(answers: Mapping[str, Any], fields: list[dict[str, Any]], description: str) -> dict[str, Any]:
+    """The flat ODCS v3.0.2 form with Dativo's extensions, which the runtime loads."""
     asset = {
         "$schema": ODCS_SCHEMA_REF,
         "apiVersion": "v3.0.2",
@@ -87,7 +87,7 @@ def build_asset(registry: Registry, answers: Mapping[str, Any]) -> dict[str, Any
     }
     if description:
         asset["description"] = {"purpose": description}
-    asset["tags"] = tags
+    asset["tags"] = parse_list(answers.get("tags"))
     asset["source_type"] = answers["source_connector"]
     asset["object"] = answers["object_name"]
     asset["schema"] = fields
@@ -98,6 +98,12 @@ def build_asset(registry: Registry, answers: Mapping[str, Any]) -> dict[str, Any
     }
     asset["target"] = _asset_target(answers)
     return asset
+
+
+def build_asset(registry: Registry, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The asset in the form chosen by `asset_format`."""
+    build = _legacy_asset if answers.get("asset_format") == "legacy" else _odcs_asset
+    return build(answers, classified_fields(registry, answers), str(answers.get("description") or ""))
 
 
 def _incremental(connector: Connector, answers: Mapping[str, Any]) -> dict[str, Any] | None:

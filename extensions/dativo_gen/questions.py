@@ -56,10 +56,6 @@ def source_kind(connector: Connector) -> str:
     return connector.kind if connector.kind in (DATABASE, FILES) else API
 
 
-def target_kind(connector: Connector) -> str:
-    return connector.kind
-
-
 def is_lake(connector: Connector) -> bool:
     return connector.kind in (LAKEHOUSE, OBJECT_STORAGE)
 

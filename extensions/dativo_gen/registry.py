@@ -59,7 +59,6 @@ class Connector:
 @dataclass(frozen=True)
 class Registry:
     connectors: dict[str, Connector]
-    root: Path
 
     def names_with_role(self, role: str) -> list[str]:
         return sorted(name for name, c in self.connectors.items() if role in c.roles)
@@ -105,7 +104,7 @@ def load_registry(root: Path) -> Registry:
         recipe_path = root / RECIPES_DIR / f"{name}.yaml"
         recipe = read_yaml(recipe_path) if recipe_path.is_file() else {}
         connectors[name] = _connector_from_entry(name, entry, recipe or {})
-    registry = Registry(connectors=connectors, root=root)
+    registry = Registry(connectors=connectors)
     for name in registry.missing_recipes:
         print(
             f"dativo-gen: warning: no recipe {RECIPES_DIR}/{name}.yaml for connector {name!r}; "
