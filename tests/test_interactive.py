@@ -20,6 +20,7 @@ from spec_example import ANSWERS_FILE, ASSET_FILE, JOB_FILE, SPEC_JOB, SPEC_SCHE
 
 ENTER = "\r"
 DOWN = "\x1b[B"
+UP = "\x1b[A"
 CLEAR = "\x15"  # Ctrl-U: wipe the pre-filled default of a text prompt
 TIMEOUT = 30  # seconds per prompt
 
@@ -47,6 +48,8 @@ SESSION: list[tuple[str, str]] = [
     ("Object, table or file the asset reads", ENTER),  # suggested from the asset name: customers
     ("Asset version", ENTER),  # 1.0
     ("What the dataset is for", ENTER),  # empty description
+    # select: the cursor starts on stripe's default, catalog (none, sample, catalog); the spec types its fields
+    ("Where the schema comes from", UP * 2 + ENTER),
     ("Start the schema with these fields?", ENTER),  # yes: keep the starter fields id and created
     # A type: yaml question typed as one line; the prompt starts empty.
     ("Fields, comma-separated: name:type", "email, created:timestamp!, balance:double" + ENTER),

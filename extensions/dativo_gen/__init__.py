@@ -14,7 +14,7 @@ from copier.errors import UserMessageError
 from copier_template_extensions import ContextHook
 from jinja2 import Environment, pass_context
 
-from . import checks, questions, suggest
+from . import checks, questions, schema_source, suggest
 from .compile_cache import cache_root, reuse_compiled_strings
 from .documents import asset_file, build_asset, build_job, job_file, schema_fields
 from .fields import FieldError
@@ -29,6 +29,7 @@ class Globals:
 
     def __init__(self, registry: Registry):
         self.registry = registry
+        self.inference = schema_source.SchemaInference(registry)
 
     def _schema(self, source: str, starter_fields: Any, fields: Any) -> list[dict[str, Any]]:
         answers = {"source_connector": source, "starter_fields": starter_fields, "fields": fields}
@@ -72,6 +73,13 @@ class Globals:
             "suggested_cursor_field": lambda name, *a: questions.suggested_cursor_field(
                 get(name), self._schema_or_empty(name, *a)
             ),
+            # schema from real data
+            "schema_source_choices": lambda name: schema_source.source_choices(get(name)),
+            "suggested_schema_source": lambda name, data: schema_source.suggest_source(get(name), data),
+            "introspection_variables": lambda name: schema_source.connection_variables(get(name)),
+            "inferred_fields": self.inference.field_texts,
+            "schema_note": self.inference.note,
+            "check_sample_path": schema_source.check_sample_path,
             # validators
             "check_identifier": checks.check_identifier,
             "check_table_name": checks.check_table_name,

@@ -34,6 +34,12 @@ def _field_from_text(text: str) -> dict[str, Any]:
     return {"name": name.strip(), "type": type_name.strip().lower() or "string", "required": required}
 
 
+def field_text(field: dict[str, Any]) -> str:
+    """The short form a person types: created:timestamp!, email (string is the default type)."""
+    typed = field["name"] if field["type"] == "string" else f"{field['name']}:{field['type']}"
+    return f"{typed}!" if field["required"] else typed
+
+
 def _field_from_mapping(entry: dict[str, Any]) -> dict[str, Any]:
     field = {
         "name": str(entry.get("name", "")).strip(),

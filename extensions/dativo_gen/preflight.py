@@ -17,6 +17,7 @@ from . import suggest
 from .checks import check_connector
 from .fields import parse_list
 from .registry import Registry, read_yaml
+from .schema_source import sample_supplies_fields, schema_source_problems
 
 CONNECTOR_ROLES = {"source_connector": "source", "target_connector": "target"}
 # Copier takes only a YAML list for these multiselect questions in --data.
@@ -63,7 +64,7 @@ def unknown_key_problems(data: dict[str, Any], questions: Mapping[str, str]) -> 
 def missing_fields_problems(registry: Registry, data: dict[str, Any], defaults: bool) -> list[str]:
     """With --defaults nobody is asked for fields, and some connectors have no starter fields."""
     source = data.get("source_connector")
-    if not defaults or "fields" in data or source not in registry.connectors:
+    if not defaults or "fields" in data or source not in registry.connectors or sample_supplies_fields(data):
         return []
     if suggest.starter_fields(registry.get(source)):
         return []
@@ -78,7 +79,7 @@ def scripted_answer_problems(
 ) -> list[str]:
     mode = data.get("deployment_mode", "self_hosted")
     problems = unknown_key_problems(data, questions) + yes_no_problems(data, questions) + list_syntax_problems(data)
-    problems += missing_fields_problems(registry, data, defaults)
+    problems += missing_fields_problems(registry, data, defaults) + schema_source_problems(registry, data)
     for question, role in CONNECTOR_ROLES.items():
         name = data.get(question)
         if name is None:

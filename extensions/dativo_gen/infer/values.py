@@ -1,0 +1,98 @@
+"""The type of one sampled value, and the narrowest type that holds all values of a column."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+INT32 = range(-(2**31), 2**31)
+INT64 = range(-(2**63), 2**63)
+BOOLEAN_WORDS = frozenset({"true", "false", "t", "f", "yes", "no"})
+INTEGER_TEXT = re.compile(r"^[+-]?(0|[1-9][0-9]*)$")  # a leading zero (zip codes, ids) stays text
+DOUBLE_TEXT = re.compile(r"^[+-]?((0|[1-9][0-9]*)(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%m/%d/%Y", "%d/%m/%Y")
+TIMESTAMP_FORMATS = (
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+)
+# Cheap shape checks before the parsers, which are slow on text that is plainly not a date.
+DATE_SHAPE = re.compile(r"^[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}$")
+TIMESTAMP_SHAPE = re.compile(r"^[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}[T ][0-9]{1,2}:[0-9]{2}")
+
+# Widening order for numbers and for dates; any other mix is a string.
+NUMERIC = ("integer", "bigint", "double")
+TEMPORAL = ("date", "timestamp")
+
+
+def _parses(text: str, formats: tuple[str, ...]) -> bool:
+    for fmt in formats:
+        try:
+            datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+def _integer_type(number: int) -> str:
+    if number in INT32:
+        return "integer"
+    return "bigint" if number in INT64 else "string"
+
+
+def _temporal_text_type(text: str) -> str:
+    if DATE_SHAPE.match(text):
+        try:
+            date.fromisoformat(text)
+            return "date"
+        except ValueError:
+            return "date" if _parses(text, DATE_FORMATS) else "string"
+    if TIMESTAMP_SHAPE.match(text):
+        try:
+            datetime.fromisoformat(text)
+            return "timestamp"
+        except ValueError:
+            return "timestamp" if _parses(text, TIMESTAMP_FORMATS) else "string"
+    return "string"
+
+
+def text_type(text: str) -> str:
+    """The type of a value read as text (a CSV cell, a JSON string)."""
+    text = text.strip()
+    if text.lower() in BOOLEAN_WORDS:
+        return "boolean"
+    if INTEGER_TEXT.match(text):
+        return _integer_type(int(text))
+    if DOUBLE_TEXT.match(text):
+        return "double"
+    return _temporal_text_type(text)
+
+
+def json_type(value: Any) -> str:
+    """The type of a JSON scalar; strings may still hold dates and timestamps."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return _integer_type(value)
+    if isinstance(value, float):
+        return "double"
+    if isinstance(value, str):
+        return _temporal_text_type(value.strip())
+    return "string"
+
+
+def widen(current: str | None, seen: str) -> str:
+    """The narrowest type holding values of both types: integer+double is double, date+timestamp
+    is timestamp, anything else mixed is string."""
+    if current is None or current == seen:
+        return seen
+    for family in (NUMERIC, TEMPORAL):
+        if current in family and seen in family:
+            return max(current, seen, key=family.index)
+    return "string"

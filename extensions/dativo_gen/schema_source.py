@@ -1,0 +1,173 @@
+"""The `schema_source` question: where the schema comes from, and the fields it suggests.
+
+Inferred fields only ever become defaults (of `fields`, and through it of the PII,
+SENSITIVE and cursor questions); the answers record what the person accepted, so an
+update never depends on a sample or a database still being there.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from .fields import FieldError, field_text, parse_fields
+from .infer import Inference, InferenceError
+from .infer.database import ENV_REFERENCE, introspect_table
+from .infer.sample import infer_sample
+from .registry import DATABASE, FILES, Connector, Registry
+
+NONE, SAMPLE, DATABASE_SOURCE, CATALOG = "none", "sample", "database", "catalog"
+LABELS = {
+    NONE: "none: type the fields (or take the starter fields)",
+    SAMPLE: "sample: infer them from a CSV, JSON or JSON Lines file",
+    DATABASE_SOURCE: "database: read the columns of a live table",
+    CATALOG: "catalog: the object's fields from the connector's catalog",
+}
+
+
+def _generator(connector: Connector) -> dict[str, Any]:
+    return connector.recipe.get("generator") or {}
+
+
+def catalog(connector: Connector) -> dict[str, Any]:
+    """The recipe's field lists per object (generator.catalog)."""
+    return _generator(connector).get("catalog") or {}
+
+
+def introspection(connector: Connector) -> dict[str, Any]:
+    """How to read the connector's tables (generator.introspection: dialect, user_env, password_env)."""
+    return _generator(connector).get("introspection") or {}
+
+
+def connection_variables(connector: Connector) -> list[str]:
+    """The environment variables a table is read with: the connection template's and the credentials'."""
+    template = str(connector.recipe.get("connection_template") or {})
+    names = ENV_REFERENCE.findall(template)
+    credentials = introspection(connector)
+    names += [credentials[key] for key in ("user_env", "password_env") if credentials.get(key)]
+    return list(dict.fromkeys(names))
+
+
+def available_sources(connector: Connector) -> list[str]:
+    sources = [NONE, SAMPLE]
+    if connector.kind == DATABASE and introspection(connector):
+        sources.append(DATABASE_SOURCE)
+    if catalog(connector):
+        sources.append(CATALOG)
+    return sources
+
+
+def source_choices(connector: Connector) -> dict[str, str]:
+    return {LABELS[source]: source for source in available_sources(connector)}
+
+
+def suggest_source(connector: Connector, data: Mapping[str, Any]) -> str:
+    """Databases read their table, files their sample when one is given, APIs their catalog.
+
+    Fields given on the command line mean the person brings the schema: nothing is inferred.
+    """
+    if "fields" in (data or {}):
+        return NONE
+    available = available_sources(connector)
+    if connector.kind == DATABASE and DATABASE_SOURCE in available:
+        return DATABASE_SOURCE
+    if connector.kind == FILES:
+        return SAMPLE if str((data or {}).get("sample_path") or "").strip() else NONE
+    return CATALOG if CATALOG in available else NONE
+
+
+def catalog_fields(connector: Connector, object_name: str) -> Inference:
+    entries = catalog(connector).get(object_name)
+    if not entries:
+        known = ", ".join(catalog(connector)) or "none"
+        raise InferenceError(f"{connector.name}'s catalog has no object {object_name!r} (it has: {known})")
+    try:
+        fields = parse_fields(entries)
+    except FieldError as error:
+        raise InferenceError(f"connectors/{connector.name}.yaml generator.catalog.{object_name}: {error}") from None
+    return Inference(fields=fields, origin=f"{connector.name} catalog, object {object_name}")
+
+
+class SchemaInference:
+    """Runs each inference once per generation: Copier renders defaults and help many times."""
+
+    def __init__(self, registry: Registry):
+        self.registry = registry
+        self.results: dict[tuple[Any, ...], Inference | InferenceError | None] = {}
+
+    def result(self, name: str, source: str, sample_path: Any, table: Any, object_name: Any) -> Any:
+        """An Inference, the InferenceError that stopped it, or None when nothing is to be inferred."""
+        key = (name, source, str(sample_path or ""), str(table or ""), str(object_name or ""))
+        if key not in self.results:
+            self.results[key] = self._run(*key)
+            if isinstance(self.results[key], InferenceError):
+                # Scripted runs show no help texts, so say it where they can see it.
+                print(f"dativo-gen: {self.results[key]}; falling back to typed or starter fields", file=sys.stderr)
+        return self.results[key]
+
+    def _run(self, name: str, source: str, sample_path: str, table: str, object_name: str) -> Any:
+        connector = self.registry.get(name)
+        try:
+            if source == SAMPLE:
+                return infer_sample(sample_path)
+            if source == DATABASE_SOURCE and source in available_sources(connector):
+                template = dict(connector.recipe.get("connection_template") or {})
+                return introspect_table(template, introspection(connector), table)
+            if source == CATALOG and source in available_sources(connector):
+                return catalog_fields(connector, object_name)
+        except InferenceError as error:
+            return error
+        return None
+
+    def field_texts(self, *args: Any) -> list[str] | None:
+        """The inferred fields as `name:type!` texts for the `fields` default, or None."""
+        result = self.result(*args)
+        return [field_text(field) for field in result.fields] if isinstance(result, Inference) else None
+
+    def note(self, *args: Any) -> str:
+        """A line or two for the `fields` help: what was inferred, from where, or why not."""
+        result = self.result(*args)
+        if isinstance(result, InferenceError):
+            return f"No schema inferred: {result}.\n"
+        if not isinstance(result, Inference):
+            return ""
+        lines = [f"Inferred from {result.origin}: {len(result.fields)} fields, edit them below."]
+        lines += [f"  note: {note}" for note in result.notes[:10]]
+        if len(result.notes) > 10:
+            lines.append(f"  ... and {len(result.notes) - 10} more notes")
+        return "\n".join(lines) + "\n"
+
+
+def check_sample_path(value: Any) -> str:
+    """The sample must exist and be readable as CSV, JSON or JSON Lines."""
+    try:
+        infer_sample(str(value or ""))
+    except InferenceError as error:
+        return f"sample_path: {error}"
+    return ""
+
+
+def schema_source_problems(registry: Registry, data: Mapping[str, Any]) -> list[str]:
+    """Scripted schema answers that would otherwise end in a traceback."""
+    name, source = data.get("source_connector"), data.get("schema_source")
+    if name not in registry.connectors:
+        return []
+    connector = registry.get(name)
+    problems = []
+    if source is not None and source not in available_sources(connector):
+        problems.append(
+            f"schema_source: {source!r} is not available for {name}; use one of "
+            + ", ".join(available_sources(connector))
+        )
+    elif source == SAMPLE and not data.get("sample_path"):
+        problems.append("sample_path: schema_source is sample, so give the sample file, e.g. --data sample_path=x.csv")
+    sampled = data.get("sample_path") and (source or suggest_source(connector, data)) == SAMPLE
+    if sampled and (problem := check_sample_path(data["sample_path"])):
+        problems.append(problem)
+    return problems
+
+
+def sample_supplies_fields(data: Mapping[str, Any]) -> bool:
+    """A scripted sample stands in for scripted fields."""
+    return bool(data.get("sample_path")) and data.get("schema_source", SAMPLE) == SAMPLE
