@@ -7,12 +7,15 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import copier
 import pytest
 import yaml
+
+from db_servers import Server, ServerUnavailable, running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference" / "dativo-ingest"
@@ -63,14 +66,48 @@ def generated_files(workspace: Path, answers: dict[str, Any]) -> tuple[Any, Any]
     return load_yaml(asset), load_yaml(job)
 
 
+def skip_outside_ci(message: str) -> None:
+    """What CI must have is a failure there, and a skip with its reason elsewhere."""
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def reference_schema(relative: str) -> dict[str, Any]:
     path = REFERENCE / "schemas" / relative
     if not path.is_file():
-        message = f"reference schema {path} is not available beside the checkout"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_outside_ci(f"reference schema {path} is not available beside the checkout")
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _server(dialect: str) -> Iterator[Server | str]:
+    """A private server for the session, or why there is none."""
+    try:
+        with running_server(dialect) as server:
+            yield server
+    except ServerUnavailable as error:
+        yield f"no {dialect} server: {error}"
+
+
+@pytest.fixture(scope="session")
+def _postgres_session() -> Iterator[Server | str]:
+    yield from _server("postgres")
+
+
+@pytest.fixture(scope="session")
+def _mysql_session() -> Iterator[Server | str]:
+    yield from _server("mysql")
+
+
+@pytest.fixture(params=["postgres", "mysql"])
+def database(request, monkeypatch) -> Server:
+    """A live PostgreSQL or MariaDB server, its connection variables set for this test only."""
+    server = request.getfixturevalue(f"_{request.param}_session")
+    if isinstance(server, str):
+        skip_outside_ci(server)
+    for name, value in server.env.items():
+        monkeypatch.setenv(name, value)
+    return server
 
 
 GIT_IDENTITY = ["-c", "user.name=dativo-gen tests", "-c", "user.email=tests@dativo-gen.invalid"]

@@ -165,7 +165,10 @@ def test_database_starters_are_id_and_cursor(workspace):
     [
         ({"source_connector": "stripe", "fields": "id, amount:varchar"}, "fields[1]: unknown type 'varchar'"),
         ({"source_connector": "csv", "fields": ""}, "fields: the schema is empty"),
-        ({"source_connector": "stripe", "starter_fields": False}, "fields: the schema is empty"),
+        (
+            {"source_connector": "stripe", "schema_source": "none", "starter_fields": False},
+            "fields: the schema is empty",
+        ),
     ],
 )
 def test_bad_schema_stops_generation_with_the_reason(workspace, answers, message):

@@ -79,7 +79,6 @@ class Globals:
             "introspection_variables": lambda name: schema_source.connection_variables(get(name)),
             "inferred_fields": self.inference.field_texts,
             "schema_note": self.inference.note,
-            "check_sample_path": schema_source.check_sample_path,
             # validators
             "check_identifier": checks.check_identifier,
             "check_table_name": checks.check_table_name,

@@ -140,7 +140,11 @@ class SchemaInference:
 
 
 def check_sample_path(value: Any) -> str:
-    """The sample must exist and be readable as CSV, JSON or JSON Lines."""
+    """A scripted sample must exist and be readable as CSV, JSON or JSON Lines.
+
+    At the prompt a sample that cannot be read only leaves the fields to type, as a
+    database that cannot be reached does.
+    """
     try:
         infer_sample(str(value or ""))
     except InferenceError as error:
@@ -149,9 +153,13 @@ def check_sample_path(value: Any) -> str:
 
 
 def schema_source_problems(registry: Registry, data: Mapping[str, Any]) -> list[str]:
-    """Scripted schema answers that would otherwise end in a traceback."""
+    """Scripted schema answers that would otherwise end in a traceback.
+
+    Given fields make a sample moot: so are the recorded answers `copier update` replays,
+    whose sample may be long gone.
+    """
     name, source = data.get("source_connector"), data.get("schema_source")
-    if name not in registry.connectors:
+    if name not in registry.connectors or "fields" in data:
         return []
     connector = registry.get(name)
     problems = []

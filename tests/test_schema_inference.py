@@ -1,0 +1,374 @@
+"""Schemas from real data: samples, live tables and catalogs, through the real `copier copy`."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, generate, generated_files, git, load_yaml, run_cli, snapshot
+from dativo_gen.fields import field_text
+from dativo_gen.infer.sample import MAX_BYTES, MAX_ROWS, infer_sample
+from dativo_gen.infer.values import text_type
+from db_servers import PASSWORD
+
+
+def schema_of(asset: dict) -> list[tuple[str, str, bool]]:
+    return [(field["name"], field["type"], field["required"]) for field in asset["schema"]]
+
+
+# --- samples -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("42", "integer"),
+        ("-2147483648", "integer"),
+        ("2147483648", "bigint"),
+        ("99999999999999999999", "string"),  # past 64 bits
+        ("02134", "string"),  # a leading zero is a code, not a number
+        ("3.25", "double"),
+        ("1e-3", "double"),
+        ("TRUE", "boolean"),
+        ("f", "boolean"),
+        ("2024-02-29", "date"),
+        ("2023-02-29", "string"),  # no such day
+        ("31.12.2024", "date"),
+        ("12/31/2024", "date"),
+        ("2024-05-01 13:45:00", "timestamp"),
+        ("2024-05-01T13:45:00.123+02:00", "timestamp"),
+        ("2024-05-01T13:45:00Z", "timestamp"),
+        ("05/01/2024 13:45", "timestamp"),
+        ("hello", "string"),
+    ],
+)
+def test_value_types(text, expected):
+    assert text_type(text) == expected
+
+
+def test_csv_sample_with_sniffed_delimiter_and_header(workspace, tmp_path):
+    sample = tmp_path / "employees.csv"
+    sample.write_text(
+        "employee_id;Email;salary;hired_on;last_login;active;zip;team\n"
+        '1;ann@example.com;5000.50;2020-01-15;2024-05-01 08:00:00;true;02134;"Ops; night"\n'
+        "2;;6000;2021-03-01;2024-05-02T09:30:00Z;false;10001;Dev\n"
+        "3000000000;bob@example.com;7000;2022-07-04;;yes;94110;\n"
+    )
+    answers = generate(workspace, {"source_connector": "csv", "sample_path": str(sample)})
+    assert answers["schema_source"] == "sample"  # a file source with a sample infers from it
+    asset, _ = generated_files(workspace, answers)
+    assert schema_of(asset) == [
+        ("employee_id", "bigint", True),
+        ("Email", "string", False),
+        ("salary", "double", True),
+        ("hired_on", "date", True),
+        ("last_login", "timestamp", False),
+        ("active", "boolean", True),
+        ("zip", "string", True),
+        ("team", "string", False),
+    ]
+    assert answers["pii_fields"] == ["Email", "zip"]
+    assert answers["sensitive_fields"] == ["salary"]
+
+
+def test_csv_sample_without_header_gets_numbered_columns(tmp_path):
+    sample = tmp_path / "rows.tsv"
+    sample.write_text("1\t2024-01-01\tx\n2\t2024-01-02\ty\n")
+    inferred = infer_sample(str(sample))
+    assert [(f["name"], f["type"]) for f in inferred.fields] == [
+        ("column_1", "integer"),
+        ("column_2", "date"),
+        ("column_3", "string"),
+    ]
+    assert "tab-separated, no header" in inferred.origin
+
+
+def test_json_lines_sample_flattens_nested_objects(workspace, tmp_path):
+    sample = tmp_path / "events.jsonl"
+    records = [
+        {"id": 1, "user": {"name": "Ann", "address": {"city": "Oslo"}}, "tags": ["a"], "at": "2024-05-01T10:00:00Z"},
+        {"id": 2, "user": {"name": "Bob"}, "tags": [], "at": "2024-05-02T11:00:00Z", "score": 1.5, "ok": True},
+        {"id": 3, "user": {"name": "Cy"}, "at": "2024-05-03T12:00:00Z", "score": 2, "ok": None},
+    ]
+    sample.write_text("".join(json.dumps(record) + "\n" for record in records))
+    answers = generate(workspace, {"source_connector": "csv", "schema_source": "sample", "sample_path": str(sample)})
+    asset, _ = generated_files(workspace, answers)
+    assert schema_of(asset) == [
+        ("id", "integer", True),
+        ("user_name", "string", True),
+        ("user_address_city", "string", False),
+        ("tags", "string", False),
+        ("at", "timestamp", True),
+        ("score", "double", False),
+        ("ok", "boolean", False),
+    ]
+    inferred = infer_sample(str(sample))
+    assert "nested objects flattened into parent_child fields: user" in inferred.notes
+    assert "lists kept as one string field: tags" in inferred.notes
+
+
+def test_json_array_sample(tmp_path):
+    sample = tmp_path / "orders.json"
+    sample.write_text(json.dumps([{"order_id": 7, "total": 9.5, "day": "2024-01-01"}, {"order_id": 8, "total": 3}]))
+    inferred = infer_sample(str(sample))
+    assert inferred.fields == [
+        {"name": "order_id", "type": "integer", "required": True},
+        {"name": "total", "type": "double", "required": True},
+        {"name": "day", "type": "date", "required": False},
+    ]
+
+
+def test_only_the_head_of_a_large_sample_is_read(tmp_path):
+    """Rows past the byte and row limits cannot change the result, however many there are."""
+    row = "12345,2024-01-01 00:00:00\n"
+    head_rows = MAX_BYTES // len(row) + 10
+    sample = tmp_path / "big.csv"
+    with sample.open("w") as file:
+        file.write("n,at\n" + row * head_rows + "not a number,not a date\n" * 1000)
+    inferred = infer_sample(str(sample))
+    assert [(f["name"], f["type"], f["required"]) for f in inferred.fields] == [
+        ("n", "integer", True),
+        ("at", "timestamp", True),
+    ]
+    assert f"{MAX_ROWS} rows read from the head of the file" in inferred.origin
+
+
+def test_sample_names_are_made_valid_field_names(tmp_path):
+    sample = tmp_path / "odd.csv"
+    sample.write_text("First Name,2nd line,e-mail,first_name\nA,B,C,D\n")
+    inferred = infer_sample(str(sample))
+    assert [f["name"] for f in inferred.fields] == ["First_Name", "_2nd_line", "e_mail", "first_name_2"]
+    assert "column 'First Name' is field First_Name" in inferred.notes
+
+
+def test_an_inferred_schema_stays_put_when_the_sample_is_gone(committed_template, workspace, tmp_path):
+    sample = tmp_path / "people.csv"
+    sample.write_text("person_id,email,born\n1,a@example.com,1990-01-01\n")
+    workspace.mkdir()
+    git(workspace, "init", "-q")
+    data = ["--data", "source_connector=csv", "--data", f"sample_path={sample}", "--data", "asset_name=people"]
+    assert run_cli("copy", "--trust", "--defaults", *data, str(committed_template), str(workspace)).returncode == 0
+    git(workspace, "add", "-A")
+    git(workspace, "commit", "-qm", "people")
+    asset_file = workspace / "assets" / "csv" / "v1.0" / "people.yaml"
+    before = load_yaml(asset_file)
+    sample.unlink()
+
+    answers_file = ".copier-answers/acme/people_to_iceberg.yml"
+    update = ["update", "--trust", "--defaults", "-a", answers_file, "--data", "retention_days=7"]
+    result = run_cli(*update, str(workspace))
+    assert result.returncode == 0, result.stderr
+    after = load_yaml(asset_file)
+    assert after["compliance"]["retention_days"] == 7
+    assert after["schema"] == before["schema"]
+
+
+# --- catalogs ----------------------------------------------------------------
+
+
+def test_api_connector_takes_the_objects_fields_from_its_catalog(workspace):
+    answers = generate(workspace, {"source_connector": "hubspot", "asset_name": "hubspot_deals"})
+    assert answers["schema_source"] == "catalog"
+    assert answers["starter_fields"] is False  # the catalog replaces the starters
+    asset, _ = generated_files(workspace, answers)
+    schema = schema_of(asset)
+    assert schema[:4] == [
+        ("id", "string", True),
+        ("createdAt", "timestamp", True),
+        ("updatedAt", "timestamp", True),
+        ("archived", "boolean", True),
+    ]
+    assert ("amount", "double", False) in schema
+    assert ("closedate", "timestamp", False) in schema
+
+
+def test_every_catalog_object_is_a_supported_object_and_lands_as_listed(workspace):
+    registry = load_yaml(ROOT / "registry" / "connectors.yaml")["connectors"]
+    for name in ("stripe", "hubspot"):
+        catalog = load_yaml(ROOT / "connectors" / f"{name}.yaml")["generator"]["catalog"]
+        assert sorted(catalog) == sorted(registry[name]["objects_supported"])
+        for object_name, listed in catalog.items():
+            destination = workspace / f"{name}-{object_name}"
+            answers = generate(destination, {"source_connector": name, "object_name": object_name})
+            asset, _ = generated_files(destination, answers)
+            assert [field_text(field) for field in asset["schema"]] == listed
+
+
+def test_given_fields_mean_nothing_is_inferred(workspace):
+    answers = generate(workspace, {"source_connector": "stripe", "fields": "email"})
+    assert answers["schema_source"] == "none"
+    asset, _ = generated_files(workspace, answers)
+    assert [f["name"] for f in asset["schema"]] == ["id", "created", "email"]
+
+
+# --- live databases ----------------------------------------------------------
+
+CUSTOMERS_DDL = {
+    "postgres": """CREATE TABLE IF NOT EXISTS public.customers (
+        email varchar(200) NOT NULL, customer_id bigint NOT NULL, tenant_code varchar(10) NOT NULL,
+        region_code smallint, score integer NOT NULL, visits bigint, balance numeric(12, 2),
+        ratio double precision, active boolean NOT NULL, birth_date date, notes text,
+        updated_at timestamptz NOT NULL, created_at timestamp, PRIMARY KEY (tenant_code, customer_id))""",
+    "mysql": """CREATE TABLE IF NOT EXISTS customers (
+        email varchar(200) NOT NULL, customer_id bigint NOT NULL, tenant_code varchar(10) NOT NULL,
+        region_code smallint, score int NOT NULL, visits int unsigned, balance decimal(12, 2),
+        ratio double, active tinyint(1) NOT NULL, birth_date date, notes text,
+        updated_at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, created_at datetime,
+        PRIMARY KEY (tenant_code, customer_id))""",
+}
+CUSTOMERS_TABLE = {"postgres": "public.customers", "mysql": "customers"}
+# Primary key first, in key order; NOT NULL is required.
+CUSTOMERS_SCHEMA = [
+    ("tenant_code", "string", True),
+    ("customer_id", "bigint", True),
+    ("email", "string", True),
+    ("region_code", "integer", False),
+    ("score", "integer", True),
+    ("visits", "bigint", False),
+    ("balance", "double", False),
+    ("ratio", "double", False),
+    ("active", "boolean", True),
+    ("birth_date", "date", False),
+    ("notes", "string", False),
+    ("updated_at", "timestamp", True),
+    ("created_at", "timestamp", False),
+]
+
+
+def test_live_table_becomes_the_schema(database, workspace, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("DATIVO_GEN_CACHE_DIR", str(cache))
+    database.execute(CUSTOMERS_DDL[database.dialect])
+    table = CUSTOMERS_TABLE[database.dialect]
+    answers = generate(
+        workspace,
+        {"source_connector": database.dialect, "asset_name": f"{database.dialect}_customers", "table_name": table},
+    )
+    assert answers["schema_source"] == "database"
+    assert answers["schema_table"] == table
+    assert answers["starter_fields"] is False
+    asset, job = generated_files(workspace, answers)
+    assert schema_of(asset) == CUSTOMERS_SCHEMA
+    assert answers["pii_fields"] == ["email", "birth_date"]
+    assert answers["cursor_field"] == "updated_at"
+    assert job["source"]["tables"] == [{"name": table, "object": "customers"}]
+    # the connection keeps its ${ENV} references; no resolved value or secret is written anywhere
+    assert all(value.startswith("${") for value in job["source"]["connection"].values())
+    written = snapshot(workspace) | snapshot(cache)
+    assert written
+    for secret in (PASSWORD, str(database.port)):
+        assert [name for name, content in written.items() if secret.encode() in content] == []
+
+
+def test_cursor_default_is_a_timestamp_of_the_table(database, workspace):
+    database.execute("CREATE TABLE IF NOT EXISTS events (event_id bigint PRIMARY KEY, modified_at date NOT NULL)")
+    answers = generate(workspace, {"source_connector": database.dialect, "schema_table": "events"})
+    assert answers["table_name"] == "events"
+    assert answers["cursor_field"] == "modified_at"
+
+
+def test_missing_table_falls_back_to_starter_fields(database, workspace, capsys):
+    answers = generate(workspace, {"source_connector": database.dialect, "table_name": "no_such_table"})
+    assert f"table no_such_table not found in dativo_test at 127.0.0.1:{database.port}" in capsys.readouterr().err
+    assert answers["starter_fields"] is True
+    asset, _ = generated_files(workspace, answers)
+    assert [f["name"] for f in asset["schema"]] == ["id", "updated_at"]
+
+
+ENV_NAMES = {
+    "postgres": ("PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD"),
+    "mysql": ("MYSQL_HOST", "MYSQL_PORT", "MYSQL_DB", "MYSQL_USER", "MYSQL_PASSWORD"),
+}
+
+
+def point_at(monkeypatch, dialect: str, port: int) -> None:
+    for name, value in zip(ENV_NAMES[dialect], ("127.0.0.1", str(port), "db", "me", "pw"), strict=True):
+        monkeypatch.setenv(name, value)
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "mysql"])
+def test_refused_connection_falls_back_with_the_reason(dialect, workspace, monkeypatch, capsys):
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    point_at(monkeypatch, dialect, port)
+    answers = generate(workspace, {"source_connector": dialect, "table_name": "orders"})
+    assert f"cannot read table orders at 127.0.0.1:{port}" in capsys.readouterr().err
+    asset, _ = generated_files(workspace, answers)
+    assert [f["name"] for f in asset["schema"]] == ["id", "updated_at"]
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "mysql"])
+def test_a_server_that_never_answers_times_out(dialect, workspace, monkeypatch, capsys):
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # accepts connections and never says a word
+        point_at(monkeypatch, dialect, silent.getsockname()[1])
+        monkeypatch.setenv("DATIVO_GEN_DB_TIMEOUT", "2")
+        started = time.monotonic()
+        answers = generate(workspace, {"source_connector": dialect, "table_name": "orders"})
+        elapsed = time.monotonic() - started
+    assert elapsed < 15
+    assert "cannot read table orders" in capsys.readouterr().err
+    assert answers["starter_fields"] is True
+
+
+# --- scripted mistakes -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            ["source_connector=stripe", "schema_source=database"],
+            "schema_source: 'database' is not available for stripe; use one of none, sample, catalog",
+        ),
+        (["source_connector=csv", "schema_source=sample"], "sample_path: schema_source is sample, so give the sample"),
+        (["source_connector=csv", "sample_path=/no/such/file.csv"], "sample_path: sample file /no/such/file.csv does"),
+    ],
+)
+def test_scripted_schema_mistakes_are_one_clear_message(workspace, data, message):
+    args = [arg for item in data for arg in ("--data", item)]
+    result = run_cli("copy", "--trust", "--defaults", *args, str(ROOT), str(workspace))
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not workspace.exists()
+
+
+def test_broken_json_sample_is_named_with_its_line(workspace, tmp_path):
+    sample = tmp_path / "broken.jsonl"
+    sample.write_text('{"a": 1}\n{"a": \n')
+    result = run_cli(
+        "copy",
+        "--trust",
+        "--defaults",
+        "--data",
+        "source_connector=csv",
+        "--data",
+        f"sample_path={sample}",
+        str(ROOT),
+        str(workspace),
+    )
+    assert result.returncode == 1
+    assert "sample_path:" in result.stderr and "line 2" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_drivers_are_not_imported_for_an_ordinary_copy(tmp_path):
+    probe = Path(tmp_path) / "probe.py"
+    probe.write_text(
+        "import sys, copier\n"
+        f"copier.run_copy({str(ROOT)!r}, {str(tmp_path / 'ws')!r}, data={{'source_connector': 'stripe'}},"
+        " defaults=True, unsafe=True, vcs_ref='HEAD', quiet=True)\n"
+        "print(sorted(m for m in ('psycopg', 'pymysql') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
