@@ -64,11 +64,11 @@ SESSION: list[tuple[str, str]] = [
     ("Enable incremental sync?", ENTER),  # yes
     ("Lookback days", ENTER),  # 1, stripe's suggestion
     ("Target connector (from registry", ENTER),  # select: iceberg is the default
-    ("Target branch", ENTER),  # mycompany
-    ("Warehouse path", ENTER),  # s3://lake/mycompany/
+    ("Nessie branch to write to", ENTER),  # mycompany
+    ("Warehouse location", ENTER),  # s3://lake/mycompany/
     ("Configure the target connection?", ENTER),  # yes
     ("S3/MinIO bucket", ENTER),  # mycompany-data-lake
-    ("S3 prefix", ENTER),  # raw/stripe/stripe_customers
+    ("S3 key prefix", ENTER),  # raw/stripe/stripe_customers
     ("Configure Nessie catalog?", ENTER),  # yes
     ("Nessie URI", ENTER),  # http://nessie.mycompany.internal:19120/api/v1
     ("Log level", ENTER),  # select: INFO is the default
