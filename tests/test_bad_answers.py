@@ -6,17 +6,14 @@ test instead of printing a traceback) against a workspace that already holds a j
 
 from __future__ import annotations
 
-import contextlib
-import io
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from copier._cli import CopierApp
 
-from conftest import generate, git, snapshot
+from conftest import generate, git, run_copier, snapshot
 
 STRIPE = {"source_connector": "stripe"}
 POSTGRES = {"source_connector": "postgres"}
@@ -127,14 +124,6 @@ BAD_ANSWERS: list[tuple[str, dict[str, Any], str]] = [
     ("unknown key", {**STRIPE, "tennant_id": "acme"}, "tennant_id: not a question of this template; did you mean"),
     ("value missing", {**STRIPE, "owner": None}, "owner: give a value"),
 ]
-
-
-def run_copier(*args: str) -> tuple[int, str]:
-    """Copier's command line in this process: (exit status, what it printed on stderr)."""
-    stderr = io.StringIO()
-    with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
-        _, status = CopierApp.run(["copier", *args], exit=False)
-    return status, stderr.getvalue()
 
 
 def copy_args(template: Path, destination: Path, answers: dict[str, Any], data_file: Path) -> list[str]:

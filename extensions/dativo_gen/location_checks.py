@@ -103,5 +103,7 @@ def check_warehouse(question: str, value: Any) -> str:
     if parts.scheme not in WAREHOUSE_SCHEMES or not parts.netloc or ".." in parts.path.split("/"):
         return f"{question}: {value!r} is not a warehouse location; use {allowed}"
     if parts.scheme == "abfss" and "@" not in parts.netloc:
-        return f"{question}: {value!r} needs a container and an account: abfss://container@account.dfs.core.windows.net/"
+        return (
+            f"{question}: {value!r} needs a container and an account: abfss://container@account.dfs.core.windows.net/"
+        )
     return ""
