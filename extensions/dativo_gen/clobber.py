@@ -26,21 +26,23 @@ def _differs(path: Path, document: dict[str, Any]) -> bool:
         return True
 
 
-def clobbered_files(registry: Registry, answers: Mapping[str, Any], workspace: Path) -> list[str]:
-    """The workspace files this generation would replace with different content."""
+def clobbered_files(registry: Registry, answers: Mapping[str, Any], workspace: Path) -> dict[str, str]:
+    """The workspace files this generation would replace with different content, by kind (asset, job)."""
     planned = {
-        asset_file(answers): build_asset(registry, answers),
-        job_file(answers): build_job(registry, answers),
+        "asset": (asset_file(answers), build_asset(registry, answers)),
+        "job": (job_file(answers), build_job(registry, answers)),
     }
-    return [relative for relative, document in planned.items() if _differs(workspace / relative, document)]
+    return {
+        kind: relative for kind, (relative, document) in planned.items() if _differs(workspace / relative, document)
+    }
 
 
-def clobber_message(files: list[str], answers_file: str) -> str:
-    listed = "\n".join(f"  {name}" for name in files)
-    return (
-        "dativo-gen: these files already exist with different content, so nothing was written:\n"
-        f"{listed}\n"
-        f"To change this job, update it: copier update --trust -a {answers_file}\n"
-        "For a new job, choose another job_name, asset_name or asset_version.\n"
-        "To replace the files anyway, run the copy again with --overwrite."
-    )
+def clobber_message(files: dict[str, str], answers_file: str) -> str:
+    lines = ["dativo-gen: these files already exist with different content, so nothing was written:"]
+    lines += [f"  {relative}" for relative in files.values()]
+    if "job" in files:
+        lines.append(f"This job exists already; to change it, update it: copier update --trust -a {answers_file}")
+    else:
+        lines.append("Another job uses this asset with other content; choose another asset_name or asset_version.")
+    lines.append("To replace the files anyway, run the copy again with --overwrite.")
+    return "\n".join(lines)
