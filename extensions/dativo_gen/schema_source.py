@@ -7,15 +7,18 @@ update never depends on a sample or a database still being there.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Mapping
 from typing import Any
 
+from .checks import check_table_name
 from .fields import FieldError, field_text, parse_fields
 from .infer import Inference, InferenceError
 from .infer.database import ENV_REFERENCE, introspect_table
 from .infer.sample import infer_sample
 from .registry import DATABASE, FILES, Connector, Registry
+from .suggest import suggest_table_name
 
 NONE, SAMPLE, DATABASE_SOURCE, CATALOG = "none", "sample", "database", "catalog"
 LABELS = {
@@ -49,6 +52,20 @@ def connection_variables(connector: Connector) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def connection_is_set(connector: Connector) -> bool:
+    """Whether any variable of the connection template is set: without one there is no database to ask."""
+    template = str(connector.recipe.get("connection_template") or {})
+    return any(os.environ.get(name) for name in ENV_REFERENCE.findall(template))
+
+
+def suggest_schema_table(connector: Connector, object_name: str, data: Mapping[str, Any]) -> str:
+    """The scripted table_name when it is one (its own check reports it otherwise), else the suggestion."""
+    scripted = (data or {}).get("table_name")
+    if scripted and not check_table_name("table_name", scripted):
+        return str(scripted)
+    return suggest_table_name(connector, object_name)
+
+
 def available_sources(connector: Connector) -> list[str]:
     sources = [NONE, SAMPLE]
     if connector.kind == DATABASE and introspection(connector):
@@ -63,7 +80,8 @@ def source_choices(connector: Connector) -> dict[str, str]:
 
 
 def suggest_source(connector: Connector, data: Mapping[str, Any]) -> str:
-    """Databases read their table, files their sample when one is given, APIs their catalog.
+    """Databases read their table when their connection is set in the environment, files
+    their sample when one is given, APIs their catalog.
 
     Fields given on the command line mean the person brings the schema: nothing is inferred.
     """
@@ -71,7 +89,7 @@ def suggest_source(connector: Connector, data: Mapping[str, Any]) -> str:
         return NONE
     available = available_sources(connector)
     if connector.kind == DATABASE and DATABASE_SOURCE in available:
-        return DATABASE_SOURCE
+        return DATABASE_SOURCE if connection_is_set(connector) else NONE
     if connector.kind == FILES:
         return SAMPLE if str((data or {}).get("sample_path") or "").strip() else NONE
     return CATALOG if CATALOG in available else NONE
@@ -177,5 +195,6 @@ def schema_source_problems(registry: Registry, data: Mapping[str, Any]) -> list[
 
 
 def sample_supplies_fields(data: Mapping[str, Any]) -> bool:
-    """A scripted sample stands in for scripted fields."""
-    return bool(data.get("sample_path")) and data.get("schema_source", SAMPLE) == SAMPLE
+    """A scripted sample stands in for scripted fields (a missing one is reported as such)."""
+    source = data.get("schema_source")
+    return source == SAMPLE or (bool(data.get("sample_path")) and source is None)

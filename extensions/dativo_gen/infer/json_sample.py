@@ -51,16 +51,16 @@ def _line_records(text: str, truncated: bool, max_rows: int) -> list[Any]:
 def _records(text: str, truncated: bool, max_rows: int) -> tuple[list[Any], str]:
     if text.lstrip().startswith("["):
         return _array_records(text, truncated, max_rows), "JSON array"
+    first_line = next(line for line in text.splitlines() if line.strip())
     try:
-        return _line_records(text, truncated, max_rows), "JSON Lines"
-    except InferenceError:
-        if truncated:
-            raise
-        # One object spread over several lines: a single record.
+        json.loads(first_line)
+    except json.JSONDecodeError:
+        # Not one record per line: one object spread over several lines.
         try:
             return [json.loads(text)], "JSON object"
         except json.JSONDecodeError as error:
-            raise InferenceError(f"neither JSON Lines nor JSON: line {error.lineno}: {error.msg}") from None
+            raise InferenceError(f"not valid JSON at line {error.lineno}: {error.msg}") from None
+    return _line_records(text, truncated, max_rows), "JSON Lines"
 
 
 def _flatten(record: dict[str, Any], prefix: str, row: dict[str, str | None], lists: set[str]) -> None:
