@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 WORKSPACE ?= demo-workspace
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint servers bench bench-schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,11 +26,18 @@ demo: $(VENV)/.runtime
 lint: $(VENV)/.dev
 	$(BIN)/ruff check extensions hooks tests bench
 
-test: lint
+# The PostgreSQL and MariaDB packages the database tests start private servers from.
+servers:
+	sh scripts/install-test-servers
+
+test: lint servers
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/bench_generate.py
+
+bench-schema: $(VENV)/.dev servers
+	$(BIN)/python bench/bench_schema.py
 
 clean:
 	rm -rf $(VENV) $(WORKSPACE) .pytest_cache
