@@ -176,3 +176,49 @@ def test_spec_session_typed_at_the_prompts(tmp_path):
     assert asset["team"] == {"owner": "data-team@mycompany.com"}, tail
     assert asset["tags"] == ["stripe", "customers"], tail
     assert asset["target"] == {"file_format": "parquet", "partitioning": ["ingest_date"], "mode": "strict"}, tail
+
+
+def test_fields_inferred_from_a_sample_are_the_editable_default(tmp_path):
+    sample = tmp_path / "people.csv"
+    sample.write_text("person_id,email,born\n1,a@example.com,1990-01-01\n2,b@example.com,\n")
+    dst = tmp_path / "workspace"
+    session = [
+        ("Tenant ID, the team or customer", ENTER),
+        ("Where the job runs", ENTER),
+        ("Source connector (from registry", pick(SOURCE_CONNECTORS, "csv")),
+        ("Asset name (e.g. stripe_customers", retype("people")),
+        ("Object, table or file the asset reads", ENTER),
+        ("Asset version", ENTER),
+        ("What the dataset is for", ENTER),
+        ("Where the schema comes from", DOWN + ENTER),  # none, sample: no sample given yet, so none is the default
+        ("Sample file to infer the fields from", str(sample) + ENTER),
+        # the help says where the list came from; the prompt is pre-filled with it
+        ("Inferred from sample people.csv (CSV, ','-separated, with header, 2 rows read): 3 fields", ""),
+        # edit the pre-filled list: drop its closing bracket, add a field, close it again
+        ("Fields, comma-separated: name:type", "\x7f, note]" + ENTER),
+        ("Fields holding personal data (PII)", ENTER),  # email comes pre-selected
+        ("Other sensitive fields (SENSITIVE)", ENTER),
+        *((prompt, ENTER) for prompt in ("Owner email", "Tags, comma-separated", "Retention in days")),
+        *((prompt, ENTER) for prompt in ("File format of the landed data", "Partitioning columns", "Schema evolution")),
+        *((prompt, ENTER) for prompt in ("Asset file format", "Environment", "File paths or identifiers")),
+        *((prompt, ENTER) for prompt in ("Enable incremental sync?", "Lookback days", "Target connector (from")),
+        *((prompt, ENTER) for prompt in ("Nessie branch", "Warehouse location", "Configure the target connection?")),
+        *((prompt, ENTER) for prompt in ("S3/MinIO bucket", "S3 key prefix", "Configure Nessie catalog?")),
+        *((prompt, ENTER) for prompt in ("Nessie URI", "Log level", "Enable log redaction?", "Job name (the job")),
+        *((prompt, ENTER) for prompt in ("Folder for the asset", "Folder for the job", "Where the runtime mounts")),
+    ]
+    terminal = Terminal(dst)
+    try:
+        for prompt, keys in session:
+            terminal.answer(prompt, keys)
+        terminal.finish()
+    finally:
+        if terminal.child.isalive():
+            terminal.child.terminate(force=True)
+    asset = yaml.safe_load((dst / "assets" / "csv" / "v1.0" / "people.yaml").read_text(encoding="utf-8"))
+    assert asset["schema"] == [
+        {"name": "person_id", "type": "integer", "required": True},
+        {"name": "email", "type": "string", "required": True, "classification": "PII"},
+        {"name": "born", "type": "date", "required": False},
+        {"name": "note", "type": "string", "required": False},
+    ], terminal.tail()
