@@ -335,6 +335,10 @@ def scripted_copy(workspace: Path, *data: str) -> tuple[int, str]:
             "schema_source: 'database' is not available for stripe; use one of none, sample, catalog",
         ),
         (
+            ["source_connector=stripe", "schema_source=database", "fields=email"],
+            "schema_source: 'database' is not available for stripe; use one of none, sample, catalog",
+        ),
+        (
             ["source_connector=csv", "schema_source=sample"],
             "sample_path: schema_source is sample, so give the sample file, e.g. --data sample_path=x.csv",
         ),

@@ -173,25 +173,23 @@ def check_sample_path(value: Any) -> str:
 def schema_source_problems(registry: Registry, data: Mapping[str, Any]) -> list[str]:
     """Scripted schema answers that would otherwise end in a traceback.
 
-    Given fields make a sample moot: so are the recorded answers `copier update` replays,
-    whose sample may be long gone.
+    Given fields make a sample moot, and so do the recorded answers `copier update`
+    replays, whose sample may be long gone: then the sample is not read.
     """
     name, source = data.get("source_connector"), data.get("schema_source")
-    if name not in registry.connectors or "fields" in data:
+    if name not in registry.connectors:
         return []
     connector = registry.get(name)
-    problems = []
-    if source is not None and source not in available_sources(connector):
-        problems.append(
-            f"schema_source: {source!r} is not available for {name}; use one of "
-            + ", ".join(available_sources(connector))
-        )
-    elif source == SAMPLE and not data.get("sample_path"):
-        problems.append("sample_path: schema_source is sample, so give the sample file, e.g. --data sample_path=x.csv")
+    available = available_sources(connector)
+    if source is not None and source not in available:
+        return [f"schema_source: {source!r} is not available for {name}; use one of {', '.join(available)}"]
+    if "fields" in data:
+        return []
+    if source == SAMPLE and not data.get("sample_path"):
+        return ["sample_path: schema_source is sample, so give the sample file, e.g. --data sample_path=x.csv"]
     sampled = data.get("sample_path") and (source or suggest_source(connector, data)) == SAMPLE
-    if sampled and (problem := check_sample_path(data["sample_path"])):
-        problems.append(problem)
-    return problems
+    problem = check_sample_path(data["sample_path"]) if sampled else ""
+    return [problem] if problem else []
 
 
 def sample_supplies_fields(data: Mapping[str, Any]) -> bool:
