@@ -13,6 +13,7 @@ import pytest
 
 from conftest import ROOT, generate, generated_files, git, load_yaml, run_cli, run_copier, snapshot
 from dativo_gen.fields import field_text
+from dativo_gen.infer.database import field_type
 from dativo_gen.infer.sample import MAX_BYTES, MAX_ROWS, infer_sample
 from dativo_gen.infer.values import text_type
 from db_servers import PASSWORD
@@ -373,3 +374,36 @@ def test_the_drivers_are_not_imported_for_an_ordinary_copy(tmp_path):
     result = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_readme_sample_gives_the_fields_the_readme_shows(workspace):
+    answers = generate(workspace, {"source_connector": "csv", "sample_path": str(ROOT / "examples" / "employees.csv")})
+    asset, _ = generated_files(workspace, answers)
+    assert [(field_text(field), field.get("classification")) for field in asset["schema"]] == [
+        ("employee_id:integer!", None),
+        ("email", "PII"),
+        ("first_name!", "PII"),
+        ("salary:double!", "SENSITIVE"),
+        ("hired_at:date!", None),
+        ("active:boolean!", None),
+        ("updated_at:timestamp!", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "data_type", "column_type", "expected"),
+    [
+        ("postgres", "numeric", "numeric", "double"),
+        ("postgres", "uuid", "uuid", "string"),
+        ("postgres", "ARRAY", "ARRAY", "string"),
+        ("mysql", "tinyint", "tinyint(1)", "boolean"),
+        ("mysql", "tinyint", "tinyint(4)", "integer"),
+        ("mysql", "bit", "bit(1)", "boolean"),
+        ("mysql", "int", "int(10) unsigned", "bigint"),
+        ("mysql", "year", "year(4)", "integer"),
+        ("mysql", "json", "json", "string"),
+        ("mysql", "enum", "enum('a','b')", "string"),
+    ],
+)
+def test_database_type_mapping(dialect, data_type, column_type, expected):
+    assert field_type(dialect, data_type, column_type) == expected
