@@ -23,8 +23,9 @@ _NOT_TEXT_WORDS = frozenset(
     on On ON off Off OFF y Y n N""".split()
 )
 # Anything that starts like a number, in any parser's notation (1e3, 0o17, 0x1F, 1_000,
-# 12:30, .5, .inf, 2024-01-01), is quoted: quoting text never changes it, missing one does.
-_NUMBER_LIKE = re.compile(r"[-+]?(\.?[0-9][0-9A-Za-z_.:+-]*|\.(inf|Inf|INF|nan|NaN|NAN))")
+# 12:30, .5, .inf, 2024-01-01, and ruamel's -_ and ._), is quoted: quoting text never
+# changes it, missing one does.
+_NUMBER_LIKE = re.compile(r"[-+]?(\.?[0-9_][0-9A-Za-z_.:+-]*|\.(inf|Inf|INF|nan|NaN|NAN))")
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
