@@ -78,6 +78,12 @@ def test_csv_sample_with_sniffed_delimiter_and_header(workspace, tmp_path):
     assert answers["sensitive_fields"] == ["salary"]
 
 
+def test_old_mac_line_endings_are_rows(tmp_path):
+    sample = tmp_path / "cr.csv"
+    sample.write_bytes(b"a,b\r1,x\r2,y\r")
+    assert [(f["name"], f["type"]) for f in infer_sample(str(sample)).fields] == [("a", "integer"), ("b", "string")]
+
+
 def test_csv_sample_without_header_gets_numbered_columns(tmp_path):
     sample = tmp_path / "rows.tsv"
     sample.write_text("1\t2024-01-01\tx\n2\t2024-01-02\ty\n")
@@ -352,6 +358,15 @@ def scripted_copy(workspace: Path, *data: str) -> tuple[int, str]:
 def test_scripted_schema_mistakes_are_one_clear_message(workspace, data, message):
     status, stderr = scripted_copy(workspace, *data)
     assert (status, stderr.strip()) == (1, f"dativo-gen: {message}")
+    assert not workspace.exists()
+
+
+def test_a_binary_file_is_no_sample(workspace, tmp_path):
+    sample = tmp_path / "photo.csv"
+    sample.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+    status, stderr = scripted_copy(workspace, "source_connector=csv", f"sample_path={sample}")
+    message = f"dativo-gen: sample_path: sample file {sample} is binary, not CSV, JSON or JSON Lines"
+    assert (status, stderr.strip()) == (1, message)
     assert not workspace.exists()
 
 

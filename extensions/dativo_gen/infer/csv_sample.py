@@ -34,13 +34,17 @@ def _is_header(row: list[str]) -> bool:
 
 def infer_csv(text: str, truncated: bool, max_rows: int, shown_as: str) -> Inference:
     dialect = _dialect(text)
-    rows = [row for row in itertools.islice(csv.reader(io.StringIO(text), dialect), max_rows + 1) if row]
+    try:
+        rows = [
+            row for row in itertools.islice(csv.reader(io.StringIO(text, newline=None), dialect), max_rows + 1) if row
+        ]
+    except csv.Error as error:  # such as a field past the csv module's size limit
+        raise InferenceError(f"sample {shown_as} is not readable as CSV: {error}") from None
     if not rows:
         raise InferenceError(f"sample {shown_as} has no rows")
     header = _is_header(rows[0])
     names = [cell.strip() for cell in rows[0]] if header else [f"column_{i}" for i in range(1, len(rows[0]) + 1)]
-    data = rows[1:] if header else rows[:max_rows]
-    data = data[:max_rows]
+    data = (rows[1:] if header else rows)[:max_rows]
     columns = Columns.named(names)
     for row in data:
         # A short row lacks its last values; cells past the header are ignored.
@@ -50,7 +54,7 @@ def infer_csv(text: str, truncated: bool, max_rows: int, shown_as: str) -> Infer
     fields, notes = columns.fields()
     delimiter = {"\t": "tab"}.get(dialect.delimiter, repr(dialect.delimiter))
     described = f"CSV, {delimiter}-separated, {'with' if header else 'no'} header, {len(data)} rows read"
-    if truncated or len(rows) > max_rows:
+    if truncated or len(data) == max_rows:
         described += " from the head of the file"
     if not header:
         notes.insert(0, "the first row looks like data, so the columns are named column_1, column_2, ...")

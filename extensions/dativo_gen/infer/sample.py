@@ -38,6 +38,8 @@ def infer_sample(path: str) -> Inference:
     text, truncated = read_head(sample)
     if not text.strip():
         raise InferenceError(f"sample file {path} is empty")
+    if "\x00" in text:
+        raise InferenceError(f"sample file {path} is binary, not CSV, JSON or JSON Lines")
     looks_json = text.lstrip()[:1] in ("[", "{")
     if sample.suffix.lower() in JSON_SUFFIXES or looks_json:
         return json_sample.infer_json(text, truncated, MAX_ROWS, sample.name)
