@@ -422,3 +422,13 @@ def test_the_readme_sample_gives_the_fields_the_readme_shows(workspace):
 )
 def test_database_type_mapping(dialect, data_type, column_type, expected):
     assert field_type(dialect, data_type, column_type) == expected
+
+
+def test_wrong_password_is_reported_without_the_password(database, workspace, monkeypatch, capsys):
+    monkeypatch.setenv(ENV_NAMES[database.dialect][4], "Wrong-Pa55word")
+    answers = generate(workspace, {"source_connector": database.dialect, "table_name": "customers"})
+    err = capsys.readouterr().err
+    assert f"cannot read table customers at 127.0.0.1:{database.port}" in err
+    assert ("password authentication failed" if database.dialect == "postgres" else "Access denied") in err
+    assert "Wrong-Pa55word" not in err
+    assert answers["starter_fields"] is True

@@ -178,7 +178,7 @@ def introspect_table(template: dict[str, Any], introspection: dict[str, Any], ta
         raise InferenceError(f"cannot read table {table} at {where}: {error}{hint}") from None
     if not rows:
         database = settings.get("database", "the default database")
-        raise InferenceError(f"table {table} not found in {database} at {where}, or it has no columns")
+        raise InferenceError(f"table {table} not found in {database} at {where} (or not visible to this user)")
     fields, notes = named_fields(
         (column, field_type(dialect, data_type, column_type), nullable == "NO")
         for column, data_type, column_type, nullable, _key_position in rows
