@@ -19,6 +19,9 @@ PUBLIC_ANSWER_KEYS = [
     "object_name",
     "asset_version",
     "description",
+    "schema_source",  # issue #5
+    "sample_path",
+    "schema_table",
     "starter_fields",
     "fields",
     "pii_fields",
