@@ -15,6 +15,7 @@ from copier_template_extensions import ContextHook
 from jinja2 import Environment, pass_context
 
 from . import checks, questions, suggest
+from .answers_path import answers_file_template, job_answers_file
 from .compile_cache import cache_root, reuse_compiled_strings
 from .documents import asset_file, build_asset, build_job, job_file, schema_fields
 from .fields import FieldError
@@ -111,6 +112,8 @@ class DativoExtension(ContextHook):
         self.questions = question_types(template_root)
         self.checked = False
         environment.globals.update(Globals(self.registry).functions())
+        answers_template = answers_file_template(template_root)
+        environment.globals["job_answers_file"] = pass_context(lambda ctx: job_answers_file(answers_template, ctx))
         environment.filters.update(yaml_value=yaml_value, yaml_block=yaml_block)
         reuse_compiled_strings(environment)
 
@@ -122,3 +125,4 @@ class DativoExtension(ContextHook):
         problems = scripted_answer_problems(self.registry, conf["data"], self.questions, conf["defaults"])
         if problems:
             raise UserMessageError(problems_message(problems))
+
