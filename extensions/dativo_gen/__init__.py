@@ -18,6 +18,7 @@ from . import checks, questions, suggest
 from .answers_path import answers_file_template, job_answers_file
 from .compile_cache import cache_root, reuse_compiled_strings
 from .documents import asset_file, build_asset, build_job, job_file, schema_fields
+from .drift import drift_message, read_recorded_answers, recorded_answer_problems
 from .fields import FieldError
 from .messages import after_copy_message, generated_header
 from .preflight import problems_message, question_types, scripted_answer_problems
@@ -111,6 +112,7 @@ class DativoExtension(ContextHook):
             raise UserMessageError(f"dativo-gen: {error}") from None
         self.questions = question_types(template_root)
         self.checked = False
+        self.drift_checked = False
         environment.globals.update(Globals(self.registry).functions())
         answers_template = answers_file_template(template_root)
         environment.globals["job_answers_file"] = pass_context(lambda ctx: job_answers_file(answers_template, ctx))
@@ -118,6 +120,8 @@ class DativoExtension(ContextHook):
         reuse_compiled_strings(environment)
 
     def hook(self, context: dict[str, Any]) -> None:
+        if not self.drift_checked:
+            self.check_recorded_answers(context["_copier_conf"])
         if self.checked:
             return
         self.checked = True
@@ -126,3 +130,13 @@ class DativoExtension(ContextHook):
         if problems:
             raise UserMessageError(problems_message(problems))
 
+    def check_recorded_answers(self, conf: Any) -> None:
+        """Once, when updating or recopying a job: do its recorded answers still fit the registry?"""
+        # Copier renders the answers file's path with this hook too, then with the path blanked.
+        answers_file = str(conf["answers_file"])
+        if self.drift_checked or not answers_file:
+            return
+        self.drift_checked = True
+        recorded = read_recorded_answers(Path(conf["dst_path"]) / answers_file)
+        if problems := recorded_answer_problems(self.registry, recorded, conf["data"], self.questions):
+            raise UserMessageError(drift_message(answers_file, recorded, problems))
