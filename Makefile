@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 WORKSPACE ?= demo-workspace
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench update-all clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: lint
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/bench_generate.py
+
+# Update every job of a git workspace, one commit per job: make update-all WORKSPACE=path [ARGS="--vcs-ref v0.2.0"]
+update-all: $(VENV)/.runtime
+	$(BIN)/python hooks/update_all.py "$(WORKSPACE)" $(ARGS)
 
 clean:
 	rm -rf $(VENV) $(WORKSPACE) .pytest_cache
