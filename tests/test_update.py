@@ -8,6 +8,8 @@ with different tenants, sources and targets.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ import copier
 import pytest
 import yaml
 
-from conftest import EXAMPLE_ANSWERS, copy_template, generate, git, load_yaml, run_cli, snapshot
+from conftest import EXAMPLE_ANSWERS, ROOT, copy_template, generate, git, load_yaml, run_cli, snapshot
 from hooks.migrations.prepare_update import answers_to_recompute, question_defaults
 
 STRIPE = ".copier-answers/mycompany/stripe_customers_to_iceberg.yml"
@@ -30,11 +32,11 @@ JOBS = {
 }
 
 
-def build_workspace(template: Path, workspace: Path, jobs: tuple[str, ...] = tuple(JOBS)) -> Path:
+def build_workspace(template: Path, workspace: Path) -> Path:
     workspace.mkdir(parents=True)
     git(workspace, "init", "-q")
-    for answers_file in jobs:
-        generate(workspace, JOBS[answers_file], template)
+    for answers in JOBS.values():
+        generate(workspace, answers, template)
     commit(workspace, "jobs")
     return workspace
 
@@ -213,7 +215,7 @@ def versioned_template(tmp_path: Path) -> Path:
 
 
 def test_a_connector_dropped_from_the_registry_stops_the_update_with_the_options(versioned_template, tmp_path):
-    workspace = build_workspace(versioned_template, tmp_path / "workspace", (STRIPE, POSTGRES))
+    workspace = build_workspace(versioned_template, tmp_path / "workspace")
     registry = versioned_template / "registry" / "connectors.yaml"
     entries = yaml.safe_load(registry.read_text())
     del entries["connectors"]["s3"]
@@ -225,6 +227,7 @@ def test_a_connector_dropped_from_the_registry_stops_the_update_with_the_options
 
     dropped_target = run_cli("update", "--trust", "--defaults", "-a", POSTGRES, str(workspace))
     dropped_object = run_cli("update", "--trust", "--defaults", "-a", STRIPE, str(workspace))
+    assert snapshot(workspace) == before
 
     assert (dropped_target.returncode, dropped_object.returncode) == (1, 1)
     assert "Traceback" not in dropped_target.stderr + dropped_object.stderr
@@ -234,14 +237,29 @@ def test_a_connector_dropped_from_the_registry_stops_the_update_with_the_options
     assert "objects: 'customers' not supported by stripe; use one or more of charges, invoices" in (
         dropped_object.stderr
     )
-    assert snapshot(workspace) == before
+
+    # update-all reports the job it cannot update, updates the others, one commit each
+    job_template = next((versioned_template / "template").rglob("job.yaml.jinja"))
+    job_template.write_text(job_template.read_text() + "# runtime: dativo 2\n")
+    tag_version(versioned_template, "2.0.1")
+    update_all = subprocess.run(
+        [sys.executable, str(ROOT / "hooks" / "update_all.py"), str(workspace)], capture_output=True, text=True
+    )
+    assert update_all.returncode == 1
+    report = update_all.stdout.splitlines()
+    assert report[0] == "acme/postgres_orders_to_s3: not updated"
+    assert report[1].startswith(f"    dativo-gen: job acme/postgres_orders_to_s3 ({POSTGRES})")
+    assert "globex/hubspot_contacts_to_postgres: updated (template 1.0.0 -> 2.0.1)" in report
+    assert "mycompany/stripe_customers_to_iceberg: not updated" in report
+    assert git(workspace, "log", "-1", "--format=%s") == "dativo-gen: update globex/hubspot_contacts_to_postgres\n"
+    assert git(workspace, "status", "--porcelain") == ""
 
     # answering the question again lets the update through
     result = run_cli(
         "update", "--trust", "--defaults", "-a", POSTGRES, "--data", "target_connector=minio", str(workspace)
     )
     assert result.returncode == 0, result.stderr
-    assert load_yaml(workspace / ".copier-answers/acme/postgres_orders_to_minio.yml")["_commit"] == "2.0.0"
+    assert load_yaml(workspace / ".copier-answers/acme/postgres_orders_to_minio.yml")["_commit"] == "2.0.1"
 
 
 # Version 1.0.0 of a template that asked `retention`; 2.0.0 asks `retention_days` instead.
