@@ -31,6 +31,7 @@ test: lint
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/bench_generate.py
+	$(BIN)/python bench/bench_update.py
 
 # Update every job of a git workspace, one commit per job: make update-all WORKSPACE=path [ARGS="--vcs-ref v0.2.0"]
 update-all: $(VENV)/.runtime
