@@ -134,7 +134,13 @@ def test_a_conflicting_hand_edit_is_reported_the_copier_way(three_jobs, conflict
         assert "+  retention_days: 45" in rejected
 
 
-def test_files_follow_renamed_answers_and_nothing_stale_is_left(three_jobs):
+def test_files_follow_renamed_answers_with_their_hand_edits_and_nothing_stale_is_left(three_jobs):
+    edit_yaml_line(
+        three_jobs / STRIPE_ASSET,
+        "  owner: data-team@mycompany.com\n",
+        "  owner: data-team@mycompany.com\n  slack: '#data'\n",
+    )
+    commit(three_jobs, "hand edit in a file that will move")
     before = snapshot(three_jobs)
 
     update(three_jobs, STRIPE, asset_version="1.1", target_connector="s3")
@@ -154,7 +160,9 @@ def test_files_follow_renamed_answers_and_nothing_stale_is_left(three_jobs):
     assert job["target_connector"] == "s3"
     answers = load_yaml(three_jobs / ".copier-answers/mycompany/stripe_customers_to_s3.yml")
     assert (answers["job_name"], answers["assets_dir"]) == ("stripe_customers_to_s3", "assets/stripe/v1.1")
-    assert load_yaml(three_jobs / "assets/stripe/v1.1/stripe_customers.yaml")["version"] == "1.1"
+    asset = load_yaml(three_jobs / "assets/stripe/v1.1/stripe_customers.yaml")
+    assert asset["version"] == "1.1"
+    assert asset["team"] == {"owner": "data-team@mycompany.com", "slack": "#data"}
 
 
 def test_only_answers_left_at_their_default_follow(committed_template):
