@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -13,6 +15,7 @@ from typing import Any
 import copier
 import pytest
 import yaml
+from copier._cli import CopierApp
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference" / "dativo-ingest"
@@ -50,6 +53,18 @@ def snapshot(workspace: Path) -> dict[str, bytes]:
         for path in workspace.rglob("*")
         if path.is_file() and ".git" not in path.relative_to(workspace).parts
     }
+
+
+def run_copier(*args: str) -> tuple[int, str]:
+    """Copier's command line in this process: (exit status, what it printed on stderr).
+
+    Faster than a subprocess, and an exception Copier would print as a traceback
+    escapes into the test instead.
+    """
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+        _, status = CopierApp.run(["copier", *args], exit=False)
+    return status, stderr.getvalue()
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import copy_template, generate, generated_files, run_cli
+from conftest import copy_template, generate, generated_files, run_cli, run_copier
 from hooks.place_files import JOB_SCHEMA, validation_errors
 
 NEW_CONNECTORS = {
@@ -117,3 +117,71 @@ def test_connector_without_recipe_warns_and_gets_minimal_configuration(extended_
     job = yaml.safe_load((workspace / "jobs" / "acme" / "stripe_charges_to_bigquery.yaml").read_text())
     assert job["target"] == {}
     assert job["target_connector_path"] == "/app/connectors/bigquery.yaml"
+
+
+def _break(template: Path, relative: str, change) -> None:
+    path = template / relative
+    path.write_text(yaml.safe_dump(change(yaml.safe_load(path.read_text())), sort_keys=False))
+
+
+def _entry(name: str, **changes):
+    def change(registry):
+        registry["connectors"][name].update(changes)
+        return registry
+
+    return change
+
+
+def _without(name: str, field: str):
+    def change(registry):
+        del registry["connectors"][name][field]
+        return registry
+
+    return change
+
+
+REGISTRY = "registry/connectors.yaml"
+
+
+@pytest.mark.parametrize(
+    ("relative", "change", "message"),
+    [
+        (REGISTRY, _entry("csv", roles=["source", "sink"]), "connector 'csv': unknown role 'sink'; use source"),
+        (REGISTRY, _without("mysql", "default_engine"), "connector 'mysql': missing field 'default_engine'"),
+        (REGISTRY, _entry("stripe", allowed_in_cloud="yes"), "connector 'stripe': allowed_in_cloud must be true or"),
+        (REGISTRY, _entry("hubspot", rolse=["source"]), "connector 'hubspot': unknown field 'rolse'; did you mean"),
+        (REGISTRY, _entry("hubspot", objects_supported="contacts"), "connector 'hubspot': objects_supported must be"),
+        (REGISTRY, lambda registry: {"version": 3}, "needs a non-empty 'connectors' mapping"),
+        ("connectors/stripe.yaml", lambda recipe: {**recipe, "name": "strype"}, "name is 'strype' but the file is"),
+        ("connectors/mysql.yaml", lambda recipe: {**recipe, "roles": ["source"]}, "roles ['source'] differ from"),
+        ("connectors/postgres.yaml", lambda recipe: {**recipe, "credentials": "PGPASSWORD"}, "credentials must be a"),
+        ("connectors/oracle.yaml", lambda _: {"name": "oracle"}, "no registry entry in registry/connectors.yaml for"),
+    ],
+)
+def test_a_broken_registry_or_recipe_is_named_in_one_message(tmp_path, relative, change, message):
+    template = copy_template(tmp_path / "template")
+    path = template / relative
+    if not path.exists():
+        path.write_text("{}")
+    _break(template, relative, change)
+
+    status, stderr = run_copier(
+        "copy", "--trust", "--defaults", "--data", "source_connector=stripe", str(template), str(tmp_path / "out")
+    )
+
+    assert status == 1
+    assert "Traceback" not in stderr
+    first_line = stderr.strip().splitlines()[0]
+    assert first_line.startswith("dativo-gen: ") and relative.split("/")[0] in stderr, stderr
+    assert message in stderr, stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_registry_that_is_not_yaml_is_named(tmp_path):
+    template = copy_template(tmp_path / "template")
+    (template / REGISTRY).write_text("connectors: [csv\n")
+
+    status, stderr = run_copier("copy", "--trust", "--defaults", str(template), str(tmp_path / "out"))
+
+    assert (status, "Traceback" in stderr) == (1, False)
+    assert stderr.startswith(f"dativo-gen: {template / REGISTRY}: not valid YAML"), stderr

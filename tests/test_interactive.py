@@ -39,7 +39,9 @@ def retype(value: str) -> str:
 
 # (distinctive text of the prompt, keys to send once it is on screen), in the order Copier asks.
 SESSION: list[tuple[str, str]] = [
-    ("Tenant ID, the team or customer", retype("mycompany")),
+    # A bad answer shows the validator's message and the same question again.
+    ("Tenant ID, the team or customer", retype("my/company")),
+    ("'my/company' is not a valid name", retype("mycompany")),
     ("Where the job runs", ENTER),  # select: self_hosted is the default
     ("Source connector (from registry", pick(SOURCE_CONNECTORS, "stripe")),
     # The help starts with the stripe summary; the question itself is its last line.
@@ -52,7 +54,8 @@ SESSION: list[tuple[str, str]] = [
     ("Fields, comma-separated: name:type", "email, created:timestamp!, balance:double" + ENTER),
     ("Fields holding personal data (PII)", ENTER),  # checkbox: email comes pre-selected
     ("Other sensitive fields (SENSITIVE)", ENTER),  # checkbox: nothing pre-selected, none wanted
-    ("Owner email", ENTER),  # data-team@mycompany.com
+    ("Owner email", retype("data-team")),
+    ("'data-team' is not an email address", retype("data-team@mycompany.com")),
     ("Tags, comma-separated", ENTER),  # [stripe, customers]
     ("Retention in days", retype("30")),
     ("File format of the landed data", ENTER),  # parquet, the only choice
@@ -64,11 +67,12 @@ SESSION: list[tuple[str, str]] = [
     ("Enable incremental sync?", ENTER),  # yes
     ("Lookback days", ENTER),  # 1, stripe's suggestion
     ("Target connector (from registry", ENTER),  # select: iceberg is the default
-    ("Target branch", ENTER),  # mycompany
-    ("Warehouse path", ENTER),  # s3://lake/mycompany/
+    ("Nessie branch to write to", ENTER),  # mycompany
+    ("Warehouse location", ENTER),  # s3://lake/mycompany/
     ("Configure the target connection?", ENTER),  # yes
-    ("S3/MinIO bucket", ENTER),  # mycompany-data-lake
-    ("S3 prefix", ENTER),  # raw/stripe/stripe_customers
+    ("S3/MinIO bucket", retype("My_Bucket")),
+    ("'My_Bucket' is not a valid S3 bucket name", retype("mycompany-data-lake")),
+    ("S3 key prefix", ENTER),  # raw/stripe/stripe_customers
     ("Configure Nessie catalog?", ENTER),  # yes
     ("Nessie URI", ENTER),  # http://nessie.mycompany.internal:19120/api/v1
     ("Log level", ENTER),  # select: INFO is the default

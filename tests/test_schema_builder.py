@@ -158,17 +158,3 @@ def test_database_starters_are_id_and_cursor(workspace):
         {"name": "updated_at", "type": "timestamp", "required": True},
         {"name": "total", "type": "double", "required": False},
     ]
-
-
-@pytest.mark.parametrize(
-    ("answers", "message"),
-    [
-        ({"source_connector": "stripe", "fields": "id, amount:varchar"}, "fields[1]: unknown type 'varchar'"),
-        ({"source_connector": "csv", "fields": ""}, "fields: the schema is empty"),
-        ({"source_connector": "stripe", "starter_fields": False}, "fields: the schema is empty"),
-    ],
-)
-def test_bad_schema_stops_generation_with_the_reason(workspace, answers, message):
-    with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
-        generate(workspace, answers)
-    assert not workspace.exists()

@@ -14,23 +14,26 @@ from copier.errors import UserMessageError
 from copier_template_extensions import ContextHook
 from jinja2 import Environment, pass_context
 
-from . import checks, questions, suggest
+from . import checks, connection_checks, location_checks, questions, suggest
 from .answers_path import answers_file_template, job_answers_file
+from .clobber import clobber_message, clobbered_files
 from .compile_cache import cache_root, reuse_compiled_strings
 from .documents import asset_file, build_asset, build_job, job_file, schema_fields
 from .drift import drift_message, read_recorded_answers, recorded_answer_problems
 from .fields import FieldError
 from .messages import after_copy_message, generated_header
-from .preflight import problems_message, question_types, scripted_answer_problems
+from .preflight import problems_message, read_questions, scripted_answer_problems
 from .registry import Registry, RegistryError, load_registry
+from .validation import AnswerProblems
 from .yaml_out import yaml_block, yaml_value
 
 
 class Globals:
     """The functions copier.yml and the templates call, bound to one registry."""
 
-    def __init__(self, registry: Registry):
+    def __init__(self, registry: Registry, problems: AnswerProblems):
         self.registry = registry
+        self.problems = problems
 
     def _schema(self, source: str, starter_fields: Any, fields: Any) -> list[dict[str, Any]]:
         answers = {"source_connector": source, "starter_fields": starter_fields, "fields": fields}
@@ -63,31 +66,17 @@ class Globals:
             "suggested_asset_name": lambda name: suggest.suggest_asset_name(get(name)),
             "suggested_object": lambda name, asset: suggest.suggest_object(get(name), asset),
             "suggested_objects": lambda name, obj: suggest.suggest_objects(get(name), obj),
+            "suggested_bucket": suggest.suggest_bucket,
             "suggested_lookback_days": lambda name: suggest.suggest_lookback_days(get(name)),
             "suggested_table_name": lambda name, obj: suggest.suggest_table_name(get(name), obj),
             "suggested_file_paths": lambda name, tenant, obj: suggest.suggest_file_paths(get(name), tenant, obj),
             "connection_template": lambda name: suggest.connection_template(get(name)),
             "default_tags": questions.default_tags,
-            "schema_field_names": lambda *a: questions.field_choices(self._schema_or_empty(*a)),
+            "schema_field_names": self.problems.choices(lambda *a: questions.field_choices(self._schema_or_empty(*a))),
             "suggested_pii": lambda *a: questions.suggested_classified(self._schema_or_empty(*a), "PII"),
             "suggested_sensitive": lambda *a: questions.suggested_classified(self._schema_or_empty(*a), "SENSITIVE"),
             "suggested_cursor_field": lambda name, *a: questions.suggested_cursor_field(
                 get(name), self._schema_or_empty(name, *a)
-            ),
-            # validators
-            "check_identifier": checks.check_identifier,
-            "check_table_name": checks.check_table_name,
-            "check_email": checks.check_email,
-            "check_version": checks.check_version,
-            "check_whole_number": checks.check_whole_number,
-            "check_relative_dir": checks.check_relative_dir,
-            "check_connection": checks.check_connection,
-            "check_not_empty": checks.check_not_empty,
-            "check_string_list": checks.check_string_list,
-            "check_objects": lambda name, value: checks.check_objects(get(name), value),
-            "check_fields": lambda *a: checks.check_schema(lambda: self._schema(*a)),
-            "check_cursor_field": lambda value, *a: checks.check_cursor_field(
-                value, questions.field_choices(self._schema_or_empty(*a))
             ),
             # generated files
             "asset_document": pass_context(lambda ctx: build_asset(self.registry, ctx)),
@@ -97,11 +86,47 @@ class Globals:
             "generated_header": generated_header,
             "after_copy_message": pass_context(lambda ctx: after_copy_message(self.registry, ctx)),
             "cache_dir": lambda: str(cache_root()),
+        } | {name: self.problems.validator(check) for name, check in self.checks().items()}
+
+    def checks(self) -> dict[str, Any]:
+        """The validators of copier.yml; each takes the question's name first."""
+        get = self.registry.get
+        return {
+            "check_identifier": checks.check_identifier,
+            "check_table_name": checks.check_table_name,
+            "check_email": checks.check_email,
+            "check_version": checks.check_version,
+            "check_text": checks.check_text,
+            "check_path_text": checks.check_path_text,
+            "check_absolute_path": checks.check_absolute_path,
+            "check_branch": checks.check_branch,
+            "check_whole_number": checks.check_whole_number,
+            "check_tags": checks.check_tags,
+            "check_name_list": checks.check_name_list,
+            "check_path_list": checks.check_path_list,
+            "check_relative_dir": location_checks.check_relative_dir,
+            "check_s3_bucket": location_checks.check_s3_bucket,
+            "check_s3_prefix": location_checks.check_s3_prefix,
+            "check_http_url": location_checks.check_http_url,
+            "check_warehouse": location_checks.check_warehouse,
+            "check_connection": lambda question, name, tenant, value: connection_checks.check_connection(
+                question, get(name), tenant, value
+            ),
+            "check_objects": lambda question, name, value: checks.check_objects(question, get(name), value),
+            "check_fields": lambda question, *a: checks.check_schema(lambda: self._schema(*a)),
+            "check_cursor_field": lambda question, value, *a: checks.check_cursor_field(
+                question, value, questions.field_choices(self._schema_or_empty(*a))
+            ),
         }
 
 
 class DativoExtension(ContextHook):
-    """Registers the functions and, on the first render, checks the scripted answers."""
+    """Registers the functions and stops a run whose answers cannot be used.
+
+    Its hook runs at every render: the first one checks the answers given on the command
+    line, every one raises what the validators recorded, and the first one after the
+    questions (the render phase) refuses to replace other files.
+    """
 
     def __init__(self, environment: Environment):
         super().__init__(environment)
@@ -110,33 +135,47 @@ class DativoExtension(ContextHook):
             self.registry = load_registry(template_root)
         except RegistryError as error:
             raise UserMessageError(f"dativo-gen: {error}") from None
-        self.questions = question_types(template_root)
-        self.checked = False
-        self.drift_checked = False
-        environment.globals.update(Globals(self.registry).functions())
+        self.questions = read_questions(template_root)
+        self.problems = AnswerProblems()
+        self.checked_scripted_answers = False
+        self.checked_recorded_answers = False
+        self.checked_clobbering = False
+        environment.globals.update(Globals(self.registry, self.problems).functions())
         answers_template = answers_file_template(template_root)
         environment.globals["job_answers_file"] = pass_context(lambda ctx: job_answers_file(answers_template, ctx))
         environment.filters.update(yaml_value=yaml_value, yaml_block=yaml_block)
         reuse_compiled_strings(environment)
 
     def hook(self, context: dict[str, Any]) -> None:
-        if not self.drift_checked:
-            self.check_recorded_answers(context["_copier_conf"])
-        if self.checked:
-            return
-        self.checked = True
         conf = context["_copier_conf"]
-        problems = scripted_answer_problems(self.registry, conf["data"], self.questions, conf["defaults"])
-        if problems:
-            raise UserMessageError(problems_message(problems))
+        if not self.checked_scripted_answers:
+            self.checked_scripted_answers = True
+            problems = scripted_answer_problems(self.registry, conf["data"], self.questions, conf["defaults"])
+            if problems:
+                raise UserMessageError(problems_message(problems))
+        if not self.checked_recorded_answers:
+            self.check_recorded_answers(conf)
+        self.problems.raise_pending()
+        if context.get("_copier_phase") == "render" and not self.checked_clobbering:
+            self.checked_clobbering = True
+            self.refuse_clobbering(context)
 
     def check_recorded_answers(self, conf: Any) -> None:
         """Once, when updating or recopying a job: do its recorded answers still fit the registry?"""
         # Copier renders the answers file's path with this hook too, then with the path blanked.
         answers_file = str(conf["answers_file"])
-        if self.drift_checked or not answers_file:
+        if self.checked_recorded_answers or not answers_file:
             return
-        self.drift_checked = True
+        self.checked_recorded_answers = True
         recorded = read_recorded_answers(Path(conf["dst_path"]) / answers_file)
         if problems := recorded_answer_problems(self.registry, recorded, conf["data"], self.questions):
             raise UserMessageError(drift_message(answers_file, recorded, problems))
+
+    def refuse_clobbering(self, context: dict[str, Any]) -> None:
+        conf = context["_copier_conf"]
+        # Updates always overwrite (in temporary copies too); a copy only when asked to.
+        if conf["overwrite"]:
+            return
+        clobbered = clobbered_files(self.registry, context, Path(conf["dst_path"]))
+        if clobbered:
+            raise UserMessageError(clobber_message(clobbered, str(conf["answers_file"])))

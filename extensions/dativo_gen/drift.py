@@ -30,7 +30,7 @@ def read_recorded_answers(answers_file: Path) -> dict[str, Any]:
 
 
 def recorded_answer_problems(
-    registry: Registry, recorded: Mapping[str, Any], data: Mapping[str, Any], questions: Mapping[str, str]
+    registry: Registry, recorded: Mapping[str, Any], data: Mapping[str, Any], questions: Mapping[str, Any]
 ) -> list[str]:
     """Problems with recorded answers that --data does not replace."""
     kept = {key: recorded[key] for key in CONNECTOR_KEYS if key in recorded and key not in data}
@@ -40,7 +40,7 @@ def recorded_answer_problems(
     if "objects" in recorded and "objects" not in data and source in registry.connectors:
         connector = registry.get(source)
         if source_kind(connector) == API and connector.objects_supported:
-            problems += filter(None, [check_objects(connector, recorded["objects"])])
+            problems += filter(None, [check_objects("objects", connector, recorded["objects"])])
     return problems
 
 

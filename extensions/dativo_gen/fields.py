@@ -5,8 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# Names that become columns, paths or identifiers: letters, digits and _, no leading digit.
-IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+# Names that become columns, paths or identifiers: letters, digits and _, no leading digit,
+# which rules out '/', '\\', '..', a leading '.' or '-', spaces and control characters.
+# 63 characters is PostgreSQL's identifier limit, the shortest among the targets.
+MAX_NAME_LENGTH = 63
+IDENTIFIER = re.compile(rf"^[A-Za-z_][A-Za-z0-9_]{{0,{MAX_NAME_LENGTH - 1}}}$")
+IDENTIFIER_RULE = (
+    f"use letters, digits and underscores, starting with a letter or underscore, at most {MAX_NAME_LENGTH} characters"
+)
 FIELD_TYPES = ("string", "integer", "bigint", "double", "boolean", "date", "timestamp")
 CLASSIFICATIONS = ("PII", "SENSITIVE")
 
@@ -66,11 +72,8 @@ def check_field(index: int, field: dict[str, Any]) -> dict[str, Any]:
     where = f"fields[{index}]"
     if not field["name"]:
         raise FieldError(f"{where}: a field needs a name")
-    if not IDENTIFIER.match(field["name"]):
-        raise FieldError(
-            f"{where}: {field['name']!r} is not a valid field name; use letters, digits and underscores, "
-            "starting with a letter or underscore"
-        )
+    if not IDENTIFIER.fullmatch(field["name"]):
+        raise FieldError(f"{where}: {field['name']!r} is not a valid field name; {IDENTIFIER_RULE}")
     if field["type"] not in FIELD_TYPES:
         raise FieldError(
             f"{where}: unknown type {field['type']!r} for {field['name']!r}; use one of {', '.join(FIELD_TYPES)}"

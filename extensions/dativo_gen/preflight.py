@@ -11,7 +11,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+
+import yaml
 
 from . import suggest
 from .checks import check_connector
@@ -35,21 +37,65 @@ def list_syntax_problems(data: dict[str, Any]) -> list[str]:
     return problems
 
 
-def question_types(template_root: Path) -> dict[str, str]:
-    """The questions copier.yml asks (keys without a leading underscore) and their types."""
+class Question(NamedTuple):
+    type: str
+    # The values of a fixed `choices` list or mapping; () when none or rendered from the registry.
+    choices: tuple[Any, ...]
+
+
+def _fixed_choices(choices: Any) -> tuple[Any, ...]:
+    if isinstance(choices, dict):
+        return tuple(choices.values())
+    return tuple(choices) if isinstance(choices, list) else ()
+
+
+def read_questions(template_root: Path) -> dict[str, Question]:
+    """The questions copier.yml asks (keys without a leading underscore)."""
     config = read_yaml(template_root / "copier.yml") or {}
-    return {key: (value or {}).get("type", "str") for key, value in config.items() if not key.startswith("_")}
+    return {
+        key: Question((spec or {}).get("type", "str"), _fixed_choices((spec or {}).get("choices")))
+        for key, spec in config.items()
+        if not key.startswith("_")
+    }
 
 
-def yes_no_problems(data: dict[str, Any], questions: Mapping[str, str]) -> list[str]:
-    return [
-        f"{key}: {value!r} is neither yes nor no; use true/false, yes/no or 1/0"
-        for key, value in data.items()
-        if questions.get(key) == "bool" and isinstance(value, str) and value.strip().lower() not in BOOLEAN_WORDS
-    ]
+def _value_problem(value: Any, question: Question) -> str:
+    """What Copier's cast of a scripted value would trip over, or ''."""
+    if value is None:
+        return "" if question.type in ("yaml", "json") else "give a value"
+    if question.type == "bool" and isinstance(value, str) and value.strip().lower() not in BOOLEAN_WORDS:
+        return f"{value!r} is neither yes nor no; use true/false, yes/no or 1/0"
+    if question.type == "int" and not _is_whole_number(value):
+        return f"{value!r} is not a whole number"
+    if question.type == "yaml" and isinstance(value, str):
+        try:
+            yaml.safe_load(value)
+        except yaml.YAMLError as error:
+            return f"{value!r} is not valid YAML ({str(error).splitlines()[0]})"
+    if question.choices and value not in question.choices:
+        return f"{value!r} is not one of {', '.join(map(str, question.choices))}"
+    return ""
 
 
-def unknown_key_problems(data: dict[str, Any], questions: Mapping[str, str]) -> list[str]:
+def _is_whole_number(value: Any) -> bool:
+    if isinstance(value, (bool, float)):
+        return False
+    try:
+        int(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def value_problems(data: dict[str, Any], questions: Mapping[str, Question]) -> list[str]:
+    problems = []
+    for key, value in data.items():
+        if key in questions and (problem := _value_problem(value, questions[key])):
+            problems.append(f"{key}: {problem}")
+    return problems
+
+
+def unknown_key_problems(data: dict[str, Any], questions: Mapping[str, Question]) -> list[str]:
     """Copier ignores answers to questions it does not have; a typo would go unnoticed."""
     problems = []
     # Copier's own keys (_commit, _src_path, ...) travel in the same dict during updates.
@@ -74,10 +120,10 @@ def missing_fields_problems(registry: Registry, data: dict[str, Any], defaults: 
 
 
 def scripted_answer_problems(
-    registry: Registry, data: dict[str, Any], questions: Mapping[str, str], defaults: bool = False
+    registry: Registry, data: dict[str, Any], questions: Mapping[str, Question], defaults: bool = False
 ) -> list[str]:
     mode = data.get("deployment_mode", "self_hosted")
-    problems = unknown_key_problems(data, questions) + yes_no_problems(data, questions) + list_syntax_problems(data)
+    problems = unknown_key_problems(data, questions) + value_problems(data, questions) + list_syntax_problems(data)
     problems += missing_fields_problems(registry, data, defaults)
     for question, role in CONNECTOR_ROLES.items():
         name = data.get(question)

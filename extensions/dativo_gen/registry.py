@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from .registry_checks import entry_problems, recipe_problems
+
 REGISTRY_FILE = Path("registry") / "connectors.yaml"
 RECIPES_DIR = Path("connectors")
 
@@ -82,9 +84,7 @@ def read_yaml(path: Path) -> Any:
         raise RegistryError(f"{path}: not valid YAML: {error}") from None
 
 
-def _connector_from_entry(name: str, entry: Any, recipe: dict[str, Any]) -> Connector:
-    if not isinstance(entry, dict) or not entry.get("roles"):
-        raise RegistryError(f"{REGISTRY_FILE}: connector {name!r} needs a 'roles' list")
+def _connector_from_entry(name: str, entry: dict[str, Any], recipe: dict[str, Any]) -> Connector:
     known = Connector.__dataclass_fields__
     values = {key: value for key, value in entry.items() if key in known}
     for key in ("roles", "engines_supported", "objects_supported", "file_formats"):
@@ -93,17 +93,40 @@ def _connector_from_entry(name: str, entry: Any, recipe: dict[str, Any]) -> Conn
     return Connector(name=name, recipe=recipe, **values)
 
 
+def _raise_problems(path: Path, problems: list[str]) -> None:
+    if problems:
+        listed = "\n".join(f"  {problem}" for problem in problems)
+        raise RegistryError(f"{path} cannot be used:\n{listed}")
+
+
+def _read_recipe(root: Path, name: str, entry: dict[str, Any]) -> dict[str, Any]:
+    path = root / RECIPES_DIR / f"{name}.yaml"
+    if not path.is_file():
+        return {}
+    recipe = read_yaml(path)
+    _raise_problems(path, recipe_problems(name, recipe, entry))
+    return recipe
+
+
 def load_registry(root: Path) -> Registry:
     """Read registry/connectors.yaml and connectors/<name>.yaml below the template root."""
-    data = read_yaml(root / REGISTRY_FILE)
+    registry_path = root / REGISTRY_FILE
+    data = read_yaml(registry_path)
     entries = (data or {}).get("connectors") if isinstance(data, dict) else None
     if not isinstance(entries, dict) or not entries:
-        raise RegistryError(f"{root / REGISTRY_FILE}: needs a non-empty 'connectors' mapping")
-    connectors = {}
-    for name, entry in entries.items():
-        recipe_path = root / RECIPES_DIR / f"{name}.yaml"
-        recipe = read_yaml(recipe_path) if recipe_path.is_file() else {}
-        connectors[name] = _connector_from_entry(name, entry, recipe or {})
+        raise RegistryError(f"{registry_path}: needs a non-empty 'connectors' mapping")
+    _raise_problems(
+        registry_path, [problem for name, entry in entries.items() for problem in entry_problems(name, entry)]
+    )
+    orphans = sorted(path.name for path in (root / RECIPES_DIR).glob("*.yaml") if path.stem not in entries)
+    if orphans:
+        raise RegistryError(
+            f"{root / RECIPES_DIR}: no registry entry in {REGISTRY_FILE} for the recipe(s) {', '.join(orphans)}; "
+            "add the connector to the registry or remove the recipe"
+        )
+    connectors = {
+        name: _connector_from_entry(name, entry, _read_recipe(root, name, entry)) for name, entry in entries.items()
+    }
     registry = Registry(connectors=connectors)
     for name in registry.missing_recipes:
         print(

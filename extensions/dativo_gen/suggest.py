@@ -132,3 +132,9 @@ def credential_hints(connector: Connector, tenant_id: str) -> list[str]:
     if env_refs:
         hints.append("connection variables " + ", ".join(env_refs))
     return hints
+
+
+def suggest_bucket(tenant_id: str) -> str:
+    """{tenant}-data-lake, folded into S3's bucket alphabet (acme_Corp -> acme-corp-data-lake)."""
+    stem = re.sub(r"[^a-z0-9]+", "-", tenant_id.lower()).strip("-")[:50].strip("-") or "tenant"
+    return f"{stem}-data-lake"
