@@ -250,6 +250,8 @@ def test_a_connector_dropped_from_the_registry_stops_the_update_with_the_options
     job_template = next((versioned_template / "template").rglob("job.yaml.jinja"))
     job_template.write_text(job_template.read_text() + "# runtime: dativo 2\n")
     tag_version(versioned_template, "2.0.1")
+    available = run_cli("check-update", "-a", HUBSPOT, "--output-format", "json", str(workspace))
+    assert yaml.safe_load(available.stdout)["update_available"] is True, available.stderr
     update_all = subprocess.run(
         [sys.executable, str(ROOT / "hooks" / "update_all.py"), str(workspace)], capture_output=True, text=True
     )
