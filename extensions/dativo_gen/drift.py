@@ -39,8 +39,9 @@ def recorded_answer_problems(
     source = data.get("source_connector", recorded.get("source_connector"))
     if "objects" in recorded and "objects" not in data and source in registry.connectors:
         connector = registry.get(source)
-        if source_kind(connector) == API and connector.objects_supported:
-            problems += filter(None, [check_objects("objects", connector, recorded["objects"])])
+        offers_objects = source_kind(connector) == API and connector.objects_supported
+        if offers_objects and (problem := check_objects("objects", connector, recorded["objects"])):
+            problems.append(problem)
     return problems
 
 
