@@ -165,6 +165,23 @@ def test_files_follow_renamed_answers_with_their_hand_edits_and_nothing_stale_is
     assert asset["team"] == {"owner": "data-team@mycompany.com", "slack": "#data"}
 
 
+def test_a_shared_asset_stays_for_the_job_that_still_uses_it(three_jobs, committed_template):
+    generate(three_jobs, {**JOBS[STRIPE], "target_connector": "s3"}, committed_template)  # shares STRIPE_ASSET
+    commit(three_jobs, "a second job on the same asset")
+    sibling = ".copier-answers/mycompany/stripe_customers_to_s3.yml"
+    before = snapshot(three_jobs)
+
+    update(three_jobs, STRIPE, asset_version="1.1")
+
+    after = snapshot(three_jobs)
+    assert changed_files(before, after) == {
+        "added": ["assets/stripe/v1.1/stripe_customers.yaml"],
+        "removed": [],
+        "changed": [STRIPE, STRIPE_JOB],
+    }
+    assert load_yaml(three_jobs / sibling)["assets_dir"] == "assets/stripe/v1.0"
+
+
 def test_only_answers_left_at_their_default_follow(committed_template):
     defaults = question_defaults(load_yaml(committed_template / "copier.yml"))
     recorded = load_yaml(committed_template / "examples" / "stripe_customers.yml") | {

@@ -9,6 +9,9 @@ version, stage `after`). For each generated file that moved it renders the job a
 "as generated -> as you left it" into the file at its new path with `git merge-file`.
 Overlapping changes get conflict markers, like Copier's own `--conflict inline`.
 
+Two jobs may share one asset file. When one of them moves away from it, Copier deletes
+the old file although the other job still names it; the file is put back from git.
+
 Usage: carry_moved_edits.py OLD_ANSWERS_FILE NEW_ASSET NEW_JOB
        (paths relative to the workspace, which is the current folder)
 """
@@ -23,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+ANSWERS_ROOT = ".copier-answers"
 
 
 def committed(path: str) -> str | None:
@@ -47,6 +52,26 @@ def moved_files(old_answers: dict[str, Any], new_paths: tuple[str, str]) -> list
     ]
 
 
+def other_users(path: str, new_paths: tuple[str, str]) -> list[str]:
+    """The answers files of other jobs (under .copier-answers/) whose generated files include path."""
+    users = []
+    for answers_file in sorted(Path(ANSWERS_ROOT).rglob("*.yml")):
+        answers = yaml.safe_load(answers_file.read_text(encoding="utf-8")) or {}
+        try:
+            paths = generated_paths(answers)
+        except (KeyError, TypeError):
+            continue
+        if paths != new_paths and path in paths:
+            users.append(answers_file.as_posix())
+    return users
+
+
+def keep_shared_file(path: str, new_paths: tuple[str, str]) -> None:
+    if users := other_users(path, new_paths):
+        subprocess.run(["git", "checkout", "HEAD", "--", path], check=True, capture_output=True)
+        print(f"dativo-gen: kept {path}: {', '.join(users)} still use it", file=sys.stderr)
+
+
 def render_as_generated(old_answers: dict[str, Any], folder: Path) -> None:
     """The job as Copier generated it last time: old template commit, old answers."""
     import copier  # only when a file moved: importing Copier takes half a second
@@ -63,8 +88,8 @@ def render_as_generated(old_answers: dict[str, Any], folder: Path) -> None:
     )
 
 
-def carry_edits(old: str, new: str, as_generated: Path, yours: str) -> bool:
-    """Merge your edits of `old` into `new`; True when they conflict."""
+def carry_edits(new: str, as_generated: Path, yours: str) -> bool:
+    """Merge the changes from as_generated to yours into the file new; True when they conflict."""
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as edited:
         edited.write(yours)
     merged = subprocess.run(
@@ -93,20 +118,20 @@ def main(argv: list[str]) -> int:
     if old_text is None:
         return 0
     old_answers = yaml.safe_load(old_text) or {}
-    moves = [
-        (old, new, yours)
-        for old, new in moved_files(old_answers, (new_asset, new_job))
-        if (yours := committed(old)) is not None
-    ]
-    if not moves:
+    new_paths = (new_asset, new_job)
+    moves = moved_files(old_answers, new_paths)
+    for old, _ in moves:
+        keep_shared_file(old, new_paths)
+    edited = [(old, new, yours) for old, new in moves if (yours := committed(old)) is not None]
+    if not edited:
         return 0
     with tempfile.TemporaryDirectory(prefix="dativo-gen-as-generated-") as folder:
         render_as_generated(old_answers, Path(folder))
-        for old, new, yours in moves:
+        for old, new, yours in edited:
             as_generated = Path(folder) / old
             if as_generated.read_text(encoding="utf-8") == yours:
                 continue
-            conflicted = carry_edits(old, new, as_generated, yours)
+            conflicted = carry_edits(new, as_generated, yours)
             state = "with conflicts, resolve them" if conflicted else "merged"
             print(f"dativo-gen: your edits of {old} carried to {new} ({state})", file=sys.stderr)
     return 0
