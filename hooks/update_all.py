@@ -28,6 +28,15 @@ def git(workspace: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=workspace, check=True, capture_output=True, text=True).stdout
 
 
+def is_git_workspace(workspace: Path) -> bool:
+    if not workspace.is_dir():
+        return False
+    inside = subprocess.run(
+        ["git", "rev-parse", "--is-inside-work-tree"], cwd=workspace, capture_output=True, text=True
+    )
+    return inside.stdout.strip() == "true"
+
+
 def changed_paths(workspace: Path) -> list[str]:
     """`git status --porcelain` lines: two status letters, a space, the path."""
     return git(workspace, "status", "--porcelain", "--untracked-files=all").splitlines()
@@ -73,6 +82,9 @@ def update_job(workspace: Path, answers_file: str, options: list[str]) -> subpro
 
 def update_all(workspace: Path, options: list[str]) -> int:
     """Update each job; print one report line per job (and its changed files). Exit code: 0, or 1."""
+    if not is_git_workspace(workspace):
+        print(f"{workspace}: not a folder in a git repository; copier update needs one (git init, commit).")
+        return 1
     if changed_paths(workspace):
         print(f"{workspace}: commit or stash your changes first; copier update needs a clean git tree.")
         return 1
