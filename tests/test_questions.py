@@ -323,3 +323,34 @@ def test_description_lands_in_both_asset_forms(tmp_path):
         asset, _ = generated_files(workspace, answers)
         described = asset["description"]["purpose"] if asset_format == "odcs" else asset["asset"]["description"]
         assert described == "Customer master: billing"
+
+
+LONG_TENANT = "Acme_" + "x" * 58  # 63 characters, mixed case: the defaults built from it must stay valid
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("stripe", "iceberg"),
+        ("hubspot", "s3"),
+        ("postgres", "mysql"),
+        ("mysql", "minio"),
+        ("csv", "csv"),
+        ("gdrive_csv", "google_sheets"),
+        ("google_sheets", "markdown_kv"),
+    ],
+)
+def test_every_default_is_valid_for_the_longest_valid_names(workspace, source, target):
+    """An invalid default would stop a --defaults run, and crash an interactive one before its prompt."""
+    answers = {
+        "tenant_id": LONG_TENANT,
+        "source_connector": source,
+        "target_connector": target,
+        "asset_name": "a" * 63,
+        "fields": "id:integer!",
+    }
+    recorded = generate(workspace, answers)
+    assert len(recorded["job_name"]) == 63
+    asset, job = generated_files(workspace, recorded)
+    assert (asset, job["tenant_id"]) != (None, None)
+    assert job["tenant_id"] == LONG_TENANT

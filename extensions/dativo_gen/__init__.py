@@ -67,6 +67,9 @@ class Globals:
             "suggested_object": lambda name, asset: suggest.suggest_object(get(name), asset),
             "suggested_objects": lambda name, obj: suggest.suggest_objects(get(name), obj),
             "suggested_bucket": suggest.suggest_bucket,
+            "suggested_owner": suggest.suggest_owner,
+            "suggested_nessie_uri": suggest.suggest_nessie_uri,
+            "suggested_job_name": suggest.suggest_job_name,
             "suggested_lookback_days": lambda name: suggest.suggest_lookback_days(get(name)),
             "suggested_table_name": lambda name, obj: suggest.suggest_table_name(get(name), obj),
             "suggested_file_paths": lambda name, tenant, obj: suggest.suggest_file_paths(get(name), tenant, obj),
@@ -164,7 +167,7 @@ class DativoExtension(ContextHook):
         """Once, when updating or recopying a job: do its recorded answers still fit the registry?"""
         # Copier renders the answers file's path with this hook too, then with the path blanked.
         answers_file = str(conf["answers_file"])
-        if self.checked_recorded_answers or not answers_file:
+        if self.checked_recorded_answers or not answers_file or not conf.get("dst_path"):
             return
         self.checked_recorded_answers = True
         recorded = read_recorded_answers(Path(conf["dst_path"]) / answers_file)

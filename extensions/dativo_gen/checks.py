@@ -137,6 +137,8 @@ def check_string_list(question: str, value: Any, at_least: int = 0) -> str:
 def check_tags(question: str, value: Any) -> str:
     if problem := check_string_list(question, value):
         return problem
+    if isinstance(value, list) and any(not str(tag).strip() for tag in value):
+        return f"{question}: {value!r} has a blank tag"
     for index, tag in enumerate(parse_list(value)):
         if len(tag) > MAX_TAG_LENGTH:
             return f"{question}[{index}]: the tag is longer than {MAX_TAG_LENGTH} characters"

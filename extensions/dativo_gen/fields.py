@@ -28,7 +28,8 @@ def parse_list(value: Any) -> list[str]:
     if isinstance(value, str):
         return [item.strip() for item in value.split(",") if item.strip()]
     if isinstance(value, (list, tuple)):
-        return [str(item).strip() for item in value if str(item).strip()]
+        # Items of a real list are kept exactly as given; only blank ones are dropped.
+        return [str(item) for item in value if str(item).strip()]
     return [str(value).strip()]
 
 

@@ -17,8 +17,6 @@ BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s
 # Characters S3 documents as safe in object keys, plus = for key=value partition folders.
 PREFIX_SEGMENT = re.compile(r"^[A-Za-z0-9!_.*'()=-]+$")
 WAREHOUSE_SCHEMES = ("s3", "s3a", "gs", "abfss")
-# Folders that belong to git, Copier's answers and our staging area.
-RESERVED_FOLDERS = (".git", ".copier-answers", ".dativo-gen")
 
 
 def check_relative_dir(question: str, value: Any) -> str:

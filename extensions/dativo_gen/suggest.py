@@ -6,6 +6,7 @@ import itertools
 import re
 from typing import Any
 
+from .fields import MAX_NAME_LENGTH
 from .registry import API, DATABASE, Connector
 
 # Name tokens that mark a field as personal data or as otherwise sensitive.
@@ -134,7 +135,24 @@ def credential_hints(connector: Connector, tenant_id: str) -> list[str]:
     return hints
 
 
+def dns_label(tenant_id: str) -> str:
+    """A tenant id folded into what host names and buckets allow: Acme_Corp -> acme-corp."""
+    return re.sub(r"[^a-z0-9]+", "-", tenant_id.lower()).strip("-")[:50].strip("-") or "tenant"
+
+
 def suggest_bucket(tenant_id: str) -> str:
-    """{tenant}-data-lake, folded into S3's bucket alphabet (acme_Corp -> acme-corp-data-lake)."""
-    stem = re.sub(r"[^a-z0-9]+", "-", tenant_id.lower()).strip("-")[:50].strip("-") or "tenant"
-    return f"{stem}-data-lake"
+    return f"{dns_label(tenant_id)}-data-lake"
+
+
+def suggest_owner(tenant_id: str) -> str:
+    return f"data-team@{dns_label(tenant_id)}.com"
+
+
+def suggest_nessie_uri(tenant_id: str) -> str:
+    return f"http://nessie.{dns_label(tenant_id)}.internal:19120/api/v1"
+
+
+def suggest_job_name(asset_name: str, target: str) -> str:
+    """<asset>_to_<target>, shortened to stay a valid name when the asset name is long."""
+    suffix = f"_to_{target}"
+    return asset_name[: MAX_NAME_LENGTH - len(suffix)] + suffix

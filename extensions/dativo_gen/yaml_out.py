@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -16,10 +17,24 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
+# Words some YAML parser reads as null or a boolean: YAML 1.1 (PyYAML, Go's yaml.v2) or 1.2.
+_NOT_TEXT_WORDS = frozenset(
+    """~ null Null NULL true True TRUE false False FALSE yes Yes YES no No NO
+    on On ON off Off OFF y Y n N""".split()
+)
+# Anything that starts like a number, in any parser's notation (1e3, 0o17, 0x1F, 1_000,
+# 12:30, .5, .inf, 2024-01-01), is quoted: quoting text never changes it, missing one does.
+_NUMBER_LIKE = re.compile(r"[-+]?(\.?[0-9][0-9A-Za-z_.:+-]*|\.(inf|Inf|INF|nan|NaN|NAN))")
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    # Double quotes keep line breaks, tabs and other control characters escaped on one line.
-    single_line_safe = value.isprintable() and "\x85" not in value
-    style = None if single_line_safe else '"'
+    if not value.isprintable() or "\x85" in value:
+        # Double quotes keep line breaks, tabs and other control characters escaped on one line.
+        style = '"'
+    elif value in _NOT_TEXT_WORDS or _NUMBER_LIKE.fullmatch(value):
+        style = "'"
+    else:
+        style = None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
