@@ -16,9 +16,10 @@ from typing import Any
 import copier
 import pytest
 import yaml
+from jinja2 import Environment
 
 from conftest import EXAMPLE_ANSWERS, ROOT, copy_template, generate, git, load_yaml, run_cli, snapshot
-from hooks.migrations.prepare_update import answers_to_recompute, question_defaults
+from dativo_gen.follow import answers_to_recompute, renderer, templated_defaults
 
 STRIPE = ".copier-answers/mycompany/stripe_customers_to_iceberg.yml"
 POSTGRES = ".copier-answers/acme/postgres_orders_to_s3.yml"
@@ -183,7 +184,7 @@ def test_a_shared_asset_stays_for_the_job_that_still_uses_it(three_jobs, committ
 
 
 def test_only_answers_left_at_their_default_follow(committed_template):
-    defaults = question_defaults(load_yaml(committed_template / "copier.yml"))
+    defaults = templated_defaults(load_yaml(committed_template / "copier.yml"))
     recorded = load_yaml(committed_template / "examples" / "stripe_customers.yml") | {
         "asset_version": "1.0",
         "assets_dir": "assets/stripe/v1.0",  # the default
@@ -191,12 +192,9 @@ def test_only_answers_left_at_their_default_follow(committed_template):
         "job_name": "stripe_daily",  # chosen by hand
         "s3_prefix": "raw/stripe/stripe_customers",  # the default, but given again with --data
     }
+    data = {"asset_version": "2.0", "target_connector": "s3", "s3_prefix": "raw/stripe/stripe_customers"}
 
-    followed, new = answers_to_recompute(
-        defaults,
-        recorded,
-        {"asset_version": "2.0", "target_connector": "s3", "s3_prefix": "raw/stripe/stripe_customers"},
-    )
+    followed, new = answers_to_recompute(defaults, recorded, data, renderer(Environment()))
 
     assert followed == ["assets_dir"]
     assert (new["assets_dir"], new["job_name"]) == ("assets/stripe/v2.0", "stripe_daily")

@@ -21,9 +21,10 @@ from .compile_cache import cache_root, reuse_compiled_strings
 from .documents import asset_file, build_asset, build_job, job_file, schema_fields
 from .drift import drift_message, read_recorded_answers, recorded_answer_problems
 from .fields import FieldError
+from .follow import answers_to_forget, renderer, templated_defaults
 from .messages import after_copy_message, generated_header
 from .preflight import problems_message, read_questions, scripted_answer_problems
-from .registry import Registry, RegistryError, load_registry
+from .registry import Registry, RegistryError, load_registry, read_yaml
 from .validation import AnswerProblems
 from .yaml_out import yaml_block, yaml_value
 
@@ -144,8 +145,12 @@ class DativoExtension(ContextHook):
         self.checked_recorded_answers = False
         self.checked_clobbering = False
         environment.globals.update(Globals(self.registry, self.problems).functions())
-        answers_template = answers_file_template(template_root)
+        config = read_yaml(template_root / "copier.yml") or {}
+        answers_template, defaults = answers_file_template(config), templated_defaults(config)
         environment.globals["job_answers_file"] = pass_context(lambda ctx: job_answers_file(answers_template, ctx))
+        environment.globals["answers_to_forget"] = pass_context(
+            lambda ctx: answers_to_forget(ctx["_copier_conf"], defaults, answers_template, renderer(environment))
+        )
         environment.filters.update(yaml_value=yaml_value, yaml_block=yaml_block)
         reuse_compiled_strings(environment)
 

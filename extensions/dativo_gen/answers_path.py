@@ -8,20 +8,25 @@ copy time) stays where its owner put it.
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+from collections.abc import Mapping
+from pathlib import PurePosixPath
+from typing import Any
 
 from jinja2.runtime import Context
 
-from .registry import read_yaml
+
+def answers_file_template(config: Mapping[str, Any]) -> str:
+    return str(config.get("_answers_file", ".copier-answers.yml"))
 
 
-def answers_file_template(template_root: Path) -> str:
-    return str((read_yaml(template_root / "copier.yml") or {}).get("_answers_file", ".copier-answers.yml"))
+def follows_its_job(template: str, current: str) -> bool:
+    """An answers file in the template's answers folder follows its job."""
+    return PurePosixPath(current).parts[:1] == PurePosixPath(template).parts[:1]
 
 
 def job_answers_file(template: str, context: Context) -> str:
     """The answers file this job ends up with."""
     current = str(context["_copier_conf"]["answers_file"])
-    if PurePosixPath(current).parts[:1] != PurePosixPath(template).parts[:1]:
+    if not follows_its_job(template, current):
         return current
     return context.environment.from_string(template).render(context.get_all())
