@@ -15,7 +15,7 @@ from copier_template_extensions import ContextHook
 from jinja2 import Environment, pass_context
 
 from . import checks, connection_checks, location_checks, questions, suggest
-from .answers_path import answers_file_template, job_answers_file
+from .answers_path import JobAnswersFile, answers_file_template
 from .clobber import clobber_message, clobbered_files
 from .compile_cache import cache_root, reuse_compiled_strings
 from .documents import asset_file, build_asset, build_job, job_file, schema_fields
@@ -147,7 +147,7 @@ class DativoExtension(ContextHook):
         environment.globals.update(Globals(self.registry, self.problems).functions())
         config = read_yaml(template_root / "copier.yml") or {}
         answers_template, defaults = answers_file_template(config), templated_defaults(config)
-        environment.globals["job_answers_file"] = pass_context(lambda ctx: job_answers_file(answers_template, ctx))
+        environment.globals["job_answers_file"] = pass_context(JobAnswersFile(answers_template))
         environment.globals["answers_to_forget"] = pass_context(
             lambda ctx: answers_to_forget(ctx["_copier_conf"], defaults, answers_template, renderer(environment))
         )

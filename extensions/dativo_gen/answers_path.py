@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
+from jinja2 import Template
 from jinja2.runtime import Context
 
 
@@ -24,9 +25,20 @@ def follows_its_job(template: str, current: str) -> bool:
     return PurePosixPath(current).parts[:1] == PurePosixPath(template).parts[:1]
 
 
-def job_answers_file(template: str, context: Context) -> str:
-    """The answers file this job ends up with."""
-    current = str(context["_copier_conf"]["answers_file"])
-    if not follows_its_job(template, current):
-        return current
-    return context.environment.from_string(template).render(context.get_all())
+class JobAnswersFile:
+    """The answers file a job ends up with: the template rendered with its answers.
+
+    Compiled on first use (the environment is not ready while extensions load), then kept.
+    """
+
+    def __init__(self, template: str):
+        self.template = template
+        self.compiled: Template | None = None
+
+    def __call__(self, context: Context) -> str:
+        current = str(context["_copier_conf"]["answers_file"])
+        if not follows_its_job(self.template, current):
+            return current
+        if self.compiled is None:
+            self.compiled = context.environment.from_string(self.template)
+        return self.compiled.render(context.get_all())
