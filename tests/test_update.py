@@ -216,9 +216,15 @@ def test_renaming_a_job_onto_another_job_stops_before_anything_changes(three_job
         str(three_jobs),
     )
 
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
+    onto_asset = run_cli(
+        "update", "--trust", "--defaults", "-a", POSTGRES, "--data", "assets_dir=assets/stripe/v1.0",
+        "--data", "asset_name=stripe_customers", str(three_jobs),
+    )  # fmt: skip
+
+    assert (result.returncode, onto_asset.returncode) == (1, 1)
+    assert "Traceback" not in result.stderr + onto_asset.stderr
     assert f"{POSTGRES}: the new answers move this job to {STRIPE}" in result.stderr
+    assert f"{POSTGRES}: the new answers would write over {STRIPE_ASSET}, another job's file" in onto_asset.stderr
     assert snapshot(three_jobs) == before
 
 

@@ -149,7 +149,9 @@ class DativoExtension(ContextHook):
         answers_template, defaults = answers_file_template(config), templated_defaults(config)
         environment.globals["job_answers_file"] = pass_context(JobAnswersFile(answers_template))
         environment.globals["answers_to_forget"] = pass_context(
-            lambda ctx: answers_to_forget(ctx["_copier_conf"], defaults, answers_template, renderer(environment))
+            lambda ctx: answers_to_forget(
+                ctx["_copier_conf"], defaults, answers_template, renderer(environment), self.registry
+            )
         )
         environment.filters.update(yaml_value=yaml_value, yaml_block=yaml_block)
         reuse_compiled_strings(environment)

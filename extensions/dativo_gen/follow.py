@@ -12,7 +12,8 @@ recorded answers, and whose default changes when rendered with the new answers (
 answers updated by --data). Copier then computes them again from the new answers (and,
 without --defaults, offers the new value). Answers typed by hand, or given with --data,
 are kept. The defaults are rendered in the template's own Jinja environment, so they may
-call the extension's functions.
+call the extension's functions. The same step stops an update whose new answers would
+move the job onto another job's answers, asset or job file, before anything is written.
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ from copier.errors import UserMessageError
 from jinja2 import Environment
 
 from .answers_path import follows_its_job
+from .clobber import clobbered_files
+from .documents import asset_file, job_file
 from .drift import read_recorded_answers
+from .registry import Registry
 
 Render = Callable[[str, Mapping[str, Any]], "str | None"]
 
@@ -81,10 +85,26 @@ def taken_answers_file(answers_file: str, moved_to: str | None, workspace: Path)
     )
 
 
-def answers_to_forget(
-    conf: Mapping[str, Any], defaults: Mapping[str, str], answers_template: str, render: Render
+def moved_onto_other_files(
+    registry: Registry, recorded: Mapping[str, Any], new: Mapping[str, Any], workspace: Path
 ) -> list[str]:
-    """The recorded answers Copier should compute again; stops a rename onto another job's answers."""
+    """Files of other jobs the new answers would write over with different content.
+
+    Copier updates always overwrite, so the copy-time no-clobber check does not cover a
+    job whose asset or job file moves onto another job's file.
+    """
+    try:
+        clobbered = clobbered_files(registry, new, workspace)
+        own = {asset_file(recorded), job_file(recorded)}
+    except Exception:  # answers that do not build yet are left to Copier's validators
+        return []
+    return [path for path in clobbered.values() if path not in own]
+
+
+def answers_to_forget(
+    conf: Mapping[str, Any], defaults: Mapping[str, str], answers_template: str, render: Render, registry: Registry
+) -> list[str]:
+    """The recorded answers Copier should compute again; stops a rename onto another job's files."""
     answers_file, workspace = str(conf["answers_file"]), Path(conf["dst_path"])
     recorded = read_recorded_answers(workspace / answers_file)
     if not recorded:
@@ -93,4 +113,9 @@ def answers_to_forget(
     moved_to = render(answers_template, new) if follows_its_job(answers_template, answers_file) else None
     if problem := taken_answers_file(answers_file, moved_to, workspace):
         raise UserMessageError(problem)
+    if taken := moved_onto_other_files(registry, recorded, new, workspace):
+        raise UserMessageError(
+            f"dativo-gen: {answers_file}: the new answers would write over {', '.join(taken)}, another job's "
+            "file with other content; choose another asset_name, asset_version or job_name"
+        )
     return followed
