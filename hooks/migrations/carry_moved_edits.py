@@ -18,16 +18,18 @@ Usage: carry_moved_edits.py OLD_ANSWERS_FILE NEW_ASSET NEW_JOB
 
 from __future__ import annotations
 
-import posixpath
+import importlib.util
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import yaml
 
 ANSWERS_ROOT = ".copier-answers"
+PATHS_MODULE = Path(__file__).resolve().parents[2] / "extensions" / "dativo_gen" / "paths.py"
 
 
 def committed(path: str) -> str | None:
@@ -36,11 +38,19 @@ def committed(path: str) -> str | None:
     return result.stdout if result.returncode == 0 else None
 
 
+def load_paths_module() -> ModuleType:
+    """The extension's paths.py, loaded on its own (the extension package needs Copier)."""
+    spec = importlib.util.spec_from_file_location("dativo_gen_paths", PATHS_MODULE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+PATHS = load_paths_module()
+
+
 def generated_paths(answers: dict[str, Any]) -> tuple[str, str]:
-    # The same paths as extensions/dativo_gen/documents.py asset_file() and job_file().
-    asset = posixpath.normpath(f"{answers['assets_dir']}/{answers['asset_name']}.yaml")
-    job = posixpath.normpath(f"{answers['jobs_dir']}/{answers['job_name']}.yaml")
-    return asset, job
+    return PATHS.asset_file(answers), PATHS.job_file(answers)
 
 
 def moved_files(old_answers: dict[str, Any], new_paths: tuple[str, str]) -> list[tuple[str, str]]:
