@@ -4,26 +4,85 @@ copier-template-extensions executes this file by path; it then imports the sibli
 package `dativo_gen` under a name unique to this template checkout, because
 `copier update` renders the old and the new template version in one process and
 each must use its own code and registry.
+
+Copier clones the template into a new temporary folder on every run, so Python's own
+__pycache__ never hits and every module would be compiled again each time. The
+package's compiled code is therefore kept in the user cache, keyed by the source.
 """
 
+import contextlib
 import hashlib
+import importlib.abc
+import importlib.machinery
 import importlib.util
+import marshal
+import os
 import sys
+import types
 from pathlib import Path
 
+import platformdirs
+
 _PACKAGE_DIR = Path(__file__).resolve().parent / "dativo_gen"
+# The same folder as dativo_gen.compile_cache.cache_root(), which cannot be imported yet.
+_CODE_CACHE = (
+    Path(os.environ.get("DATIVO_GEN_CACHE_DIR") or platformdirs.user_cache_dir("dativo-gen"))
+    / "python"
+    / sys.implementation.cache_tag
+)
+
+
+def _with_filename(code: types.CodeType, filename: str) -> types.CodeType:
+    """Cached code names the checkout it was compiled in; tracebacks should name this one."""
+    consts = tuple(_with_filename(c, filename) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
+
+
+class _CachedSourceLoader(importlib.machinery.SourceFileLoader):
+    def source_to_code(self, data, path, *, _optimize=-1):
+        entry = _CODE_CACHE / f"{hashlib.sha1(data).hexdigest()}.marshal"
+        with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+            return _with_filename(marshal.loads(entry.read_bytes()), path)
+        code = super().source_to_code(data, path, _optimize=_optimize)
+        with contextlib.suppress(OSError):
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            partial = entry.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_bytes(marshal.dumps(code))
+            partial.replace(entry)
+        return code
+
+
+class _PackageFinder(importlib.abc.MetaPathFinder):
+    """Finds the submodules of one uniquely named package and loads them through the cache."""
+
+    def __init__(self, package: str, directory: Path):
+        self.package = package
+        self.directory = directory
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != self.package and not fullname.startswith(self.package + "."):
+            return None
+        folder = self.directory.joinpath(*fullname.split(".")[1:])
+        for file, is_package in ((folder / "__init__.py", True), (folder.with_name(f"{folder.name}.py"), False)):
+            if file.is_file():
+                return importlib.util.spec_from_file_location(
+                    fullname,
+                    file,
+                    loader=_CachedSourceLoader(fullname, str(file)),
+                    submodule_search_locations=[str(file.parent)] if is_package else None,
+                )
+        return None
 
 
 def _load_package():
     digest = hashlib.sha1(str(_PACKAGE_DIR).encode()).hexdigest()[:12]
     name = f"dativo_gen_{digest}"
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, _PACKAGE_DIR / "__init__.py", submodule_search_locations=[str(_PACKAGE_DIR)]
-        )
-        module = importlib.util.module_from_spec(spec)
+        finder = _PackageFinder(name, _PACKAGE_DIR)
+        sys.meta_path.insert(0, finder)
+        module = importlib.util.module_from_spec(finder.find_spec(name))
         sys.modules[name] = module
-        spec.loader.exec_module(module)
+        module.__spec__.loader.exec_module(module)
     return sys.modules[name]
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
+import shutil
+import sys
+from pathlib import Path
+
 import pytest
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
+from conftest import ROOT
 from dativo_gen.compile_cache import reuse_compiled_strings
 from dativo_gen.yaml_out import yaml_block, yaml_value
 
@@ -79,3 +85,31 @@ def test_compiled_strings_are_kept_on_disk_for_the_next_run(tmp_path, monkeypatc
         rendered.append(environment.from_string("{{ x | upper }}-{{ y }}").render(x="a", y=1))
     assert rendered == ["A-1", "A-1"]
     assert len(list((tmp_path / "jinja").rglob("*.cache"))) == 1
+
+
+def _load_entry_point(checkout: Path):
+    spec = importlib.util.spec_from_file_location(f"entry_{checkout.name}", checkout / "registry_extension.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_package_code_is_compiled_once_across_checkouts(tmp_path, monkeypatch):
+    """Every Copier run clones the template anew; the second checkout loads cached code."""
+    monkeypatch.setenv("DATIVO_GEN_CACHE_DIR", str(tmp_path / "cache"))
+    checkouts = [tmp_path / "clone-a", tmp_path / "clone-b"]
+    for checkout in checkouts:
+        shutil.copytree(ROOT / "extensions", checkout)
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+
+    first = _load_entry_point(checkouts[0])
+    cached = sorted((tmp_path / "cache" / "python").rglob("*.marshal"))
+    second = _load_entry_point(checkouts[1])
+
+    package = first.DativoExtension.__module__.split(".")[0]
+    assert len(cached) >= len([name for name in sys.modules if name.startswith(f"{package}.")]) > 5
+    assert sorted((tmp_path / "cache" / "python").rglob("*.marshal")) == cached
+    assert first.DativoExtension is not second.DativoExtension
+    for extension, checkout in zip((first, second), checkouts, strict=True):
+        code_file = extension.DativoExtension.hook.__code__.co_filename
+        assert Path(code_file).is_relative_to(checkout), "tracebacks must name the checkout that runs"
