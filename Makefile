@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 WORKSPACE ?= demo-workspace
 
-.PHONY: demo test lint servers bench bench-schema clean
+.PHONY: demo test lint servers bench bench-schema update-all clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ test: lint servers
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/bench_generate.py
+	$(BIN)/python bench/bench_update.py
+
+# Update every job of a git workspace, one commit per job: make update-all WORKSPACE=path [ARGS="--vcs-ref v0.2.0"]
+update-all: $(VENV)/.runtime
+	$(BIN)/python hooks/update_all.py "$(WORKSPACE)" $(ARGS)
 
 bench-schema: $(VENV)/.dev servers
 	$(BIN)/python bench/bench_schema.py

@@ -242,7 +242,16 @@ def test_cloud_mode_refuses_a_connector_not_allowed_in_cloud(workspace, question
     answers = {"source_connector": "stripe", question: "postgres"}
     data = [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
     result = run_cli(
-        "copy", "--trust", "--defaults", "--data", "deployment_mode=cloud", *data, str(ROOT), str(workspace)
+        "copy",
+        "--trust",
+        "--defaults",
+        "--vcs-ref",
+        "HEAD",
+        "--data",
+        "deployment_mode=cloud",
+        *data,
+        str(ROOT),
+        str(workspace),
     )
     assert result.returncode == 1
     assert f"{question}: postgres is not allowed in cloud mode" in result.stderr
@@ -278,7 +287,7 @@ def test_cloud_mode_refuses_a_connector_not_allowed_in_cloud(workspace, question
 )
 def test_scripted_answer_errors_are_one_clear_message(workspace, data, message):
     args = [arg for item in data for arg in ("--data", item)]
-    result = run_cli("copy", "--trust", "--defaults", *args, str(ROOT), str(workspace))
+    result = run_cli("copy", "--trust", "--defaults", "--vcs-ref", "HEAD", *args, str(ROOT), str(workspace))
     assert result.returncode == 1
     assert message in result.stderr
     assert "Traceback" not in result.stderr

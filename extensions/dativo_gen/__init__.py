@@ -15,13 +15,16 @@ from copier_template_extensions import ContextHook
 from jinja2 import Environment, pass_context
 
 from . import checks, connection_checks, location_checks, questions, schema_source, suggest
+from .answers_path import JobAnswersFile, answers_file_template
 from .clobber import clobber_message, clobbered_files
 from .compile_cache import cache_root, reuse_compiled_strings
 from .documents import asset_file, build_asset, build_job, job_file, schema_fields
+from .drift import drift_message, read_recorded_answers, recorded_answer_problems
 from .fields import FieldError
+from .follow import answers_to_forget, renderer, templated_defaults
 from .messages import after_copy_message, generated_header
 from .preflight import problems_message, read_questions, scripted_answer_problems
-from .registry import Registry, RegistryError, load_registry
+from .registry import Registry, RegistryError, load_registry, read_yaml
 from .validation import AnswerProblems
 from .yaml_out import yaml_block, yaml_value
 
@@ -147,8 +150,17 @@ class DativoExtension(ContextHook):
         self.questions = read_questions(template_root)
         self.problems = AnswerProblems()
         self.checked_scripted_answers = False
+        self.checked_recorded_answers = False
         self.checked_clobbering = False
         environment.globals.update(Globals(self.registry, self.problems).functions())
+        config = read_yaml(template_root / "copier.yml") or {}
+        answers_template, defaults = answers_file_template(config), templated_defaults(config)
+        environment.globals["job_answers_file"] = pass_context(JobAnswersFile(answers_template))
+        environment.globals["answers_to_forget"] = pass_context(
+            lambda ctx: answers_to_forget(
+                ctx["_copier_conf"], defaults, answers_template, renderer(environment), self.registry
+            )
+        )
         environment.filters.update(yaml_value=yaml_value, yaml_block=yaml_block)
         reuse_compiled_strings(environment)
 
@@ -159,10 +171,23 @@ class DativoExtension(ContextHook):
             problems = scripted_answer_problems(self.registry, conf["data"], self.questions, conf["defaults"])
             if problems:
                 raise UserMessageError(problems_message(problems))
+        if not self.checked_recorded_answers:
+            self.check_recorded_answers(conf)
         self.problems.raise_pending()
         if context.get("_copier_phase") == "render" and not self.checked_clobbering:
             self.checked_clobbering = True
             self.refuse_clobbering(context)
+
+    def check_recorded_answers(self, conf: Any) -> None:
+        """Once, when updating or recopying a job: do its recorded answers still fit the registry?"""
+        # Copier renders the answers file's path with this hook too, then with the path blanked.
+        answers_file = str(conf["answers_file"])
+        if self.checked_recorded_answers or not answers_file or not conf.get("dst_path"):
+            return
+        self.checked_recorded_answers = True
+        recorded = read_recorded_answers(Path(conf["dst_path"]) / answers_file)
+        if problems := recorded_answer_problems(self.registry, recorded, conf["data"], self.questions):
+            raise UserMessageError(drift_message(answers_file, recorded, problems))
 
     def refuse_clobbering(self, context: dict[str, Any]) -> None:
         conf = context["_copier_conf"]

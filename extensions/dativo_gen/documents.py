@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import posixpath
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from . import suggest
 from .fields import classifications, classify, merge_starters, parse_fields, parse_list
+from .paths import asset_file as asset_file  # re-exported: they live in paths.py (see there)
+from .paths import job_file as job_file
 from .registry import API, DATABASE, FILES, LAKEHOUSE, OBJECT_STORAGE, Connector, Registry
 
 ODCS_SCHEMA_REF = "schemas/odcs/dativo-odcs-3.0.2-extended.schema.json"
@@ -29,14 +30,6 @@ def classified_fields(registry: Registry, answers: Mapping[str, Any]) -> list[di
         parse_list(answers.get("pii_fields")),
         parse_list(answers.get("sensitive_fields")),
     )
-
-
-def asset_file(answers: Mapping[str, Any]) -> str:
-    return posixpath.normpath(f"{answers['assets_dir']}/{answers['asset_name']}.yaml")
-
-
-def job_file(answers: Mapping[str, Any]) -> str:
-    return posixpath.normpath(f"{answers['jobs_dir']}/{answers['job_name']}.yaml")
 
 
 def asset_id(answers: Mapping[str, Any]) -> str:

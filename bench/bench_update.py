@@ -1,0 +1,168 @@
+"""Benchmark: `copier update` of one job in a 20-job workspace, against two baselines.
+
+It times, as subprocesses with the `copier` script of this interpreter's environment:
+
+  scenario   copier update --trust --defaults --quiet -a <one job's answers file>
+                 --data retention_days=N <workspace of 20 jobs>
+  one-job    the same command on a workspace holding only that job
+  bare       copier update --defaults --quiet --data name=N <copy of a bare template>
+
+The 20 jobs mix 4 tenants, 5 sources (API, database, files) and 4 targets. The template
+is this checkout's tracked files committed in a temporary repo (an update needs the
+commit recorded at copy time to exist). The bare template is bench_generate.py's: one
+str question, one file, plus its answers file. scenario/one-job shows what the other 19 jobs cost,
+scenario/bare the overhead of dativo-gen over Copier's own update.
+
+Each round runs the three cases in turn, each changing its answer (N alternates), and
+resets the workspace with git afterwards, so every run does the same work. After
+1 warm-up round, --rounds rounds are counted; time.perf_counter brackets each run.
+No target: it prints the medians and the per-round ratios; the exit code is 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_generate import COPIER, GIT, ROOT, make_baseline_template, run_checked
+
+WARMUP_ROUNDS = 1
+JOB_COUNT = 20
+TENANTS = ("acme", "globex", "initech", "umbrella")
+SOURCES = (
+    ("stripe", ()),
+    ("hubspot", ()),
+    ("postgres", ()),
+    ("mysql", ()),
+    ("csv", ("--data", "fields=id:integer!, email, updated_at:timestamp")),
+)
+TARGETS = ("iceberg", "s3", "minio", "postgres")
+MEASURED_JOB = 7
+
+
+def committed_template(folder: Path) -> Path:
+    """This checkout's tracked and new files, committed in a repo of their own."""
+    listed = run_checked(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], ROOT).stdout
+    for relative in filter(None, listed.split("\0")):
+        source = ROOT / relative
+        if source.is_file():
+            (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, folder / relative)
+    run_checked([*GIT, "init", "--quiet"], folder)
+    run_checked([*GIT, "add", "-A"], folder)
+    run_checked([*GIT, "commit", "--quiet", "-m", "template"], folder)
+    return folder
+
+
+def job_answers(index: int) -> tuple[str, list[str]]:
+    """The answers file and the --data options of job number `index`."""
+    tenant = TENANTS[index % len(TENANTS)]
+    source, extra = SOURCES[index % len(SOURCES)]
+    target = TARGETS[index // len(SOURCES) % len(TARGETS)]
+    asset = f"{source}_data_{index}"
+    data = ["--data", f"tenant_id={tenant}", "--data", f"source_connector={source}"]
+    data += ["--data", f"asset_name={asset}", "--data", f"target_connector={target}", *extra]
+    return f".copier-answers/{tenant}/{asset}_to_{target}.yml", data
+
+
+def make_workspace(template: Path, folder: Path, jobs: list[int]) -> Path:
+    folder.mkdir(parents=True)
+    run_checked([*GIT, "init", "--quiet"], folder)
+    for index in jobs:
+        _, data = job_answers(index)
+        run_checked([str(COPIER), "copy", "--trust", "--defaults", "--quiet", *data, str(template), "."], folder)
+    run_checked([*GIT, "add", "-A"], folder)
+    run_checked([*GIT, "commit", "--quiet", "-m", "jobs"], folder)
+    return folder
+
+
+def make_bare_template(folder: Path) -> Path:
+    """bench_generate.py's bare template, plus the answers file an update needs."""
+    make_baseline_template(folder)
+    (folder / "template" / "{{ _copier_conf.answers_file }}.jinja").write_text("{{ _copier_answers | to_nice_yaml }}")
+    run_checked([*GIT, "add", "-A"], folder)
+    run_checked([*GIT, "commit", "--quiet", "-m", "answers file"], folder)
+    return folder
+
+
+def make_bare_workspace(bare_template: Path, folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    run_checked([*GIT, "init", "--quiet"], folder)
+    run_checked([str(COPIER), "copy", "--defaults", "--quiet", str(bare_template), "."], folder)
+    run_checked([*GIT, "add", "-A"], folder)
+    run_checked([*GIT, "commit", "--quiet", "-m", "bare"], folder)
+    return folder
+
+
+def time_update(command: list[str], workspace: Path) -> float:
+    start = time.perf_counter()
+    run_checked(command, workspace)
+    elapsed = time.perf_counter() - start
+    run_checked(["git", "reset", "--quiet", "--hard"], workspace)
+    run_checked(["git", "clean", "-fdq"], workspace)
+    return elapsed
+
+
+def cases(template: Path, bare_template: Path, workdir: Path) -> dict[str, tuple[Path, list[str], str]]:
+    """name -> (workspace, update command without --data, the answer it changes)."""
+    answers_file, _ = job_answers(MEASURED_JOB)
+    update = [str(COPIER), "update", "--trust", "--defaults", "--quiet", "-a", answers_file]
+    return {
+        "scenario": (make_workspace(template, workdir / "twenty", list(range(JOB_COUNT))), update, "retention_days"),
+        "one-job": (make_workspace(template, workdir / "one", [MEASURED_JOB]), update, "retention_days"),
+        "bare": (
+            make_bare_workspace(bare_template, workdir / "bare"),
+            [str(COPIER), "update", "--defaults", "--quiet"],
+            "name",
+        ),
+    }
+
+
+def time_rounds(runs: dict[str, tuple[Path, list[str], str]], rounds: int) -> dict[str, list[float]]:
+    timings: dict[str, list[float]] = {name: [] for name in runs}
+    for index in range(WARMUP_ROUNDS + rounds):
+        for name, (workspace, command, key) in runs.items():
+            elapsed = time_update([*command, "--data", f"{key}={40 + index}", "."], workspace)
+            if index >= WARMUP_ROUNDS:
+                timings[name].append(elapsed)
+    return timings
+
+
+def report(timings: dict[str, list[float]]) -> None:
+    print(f"{'':10} {'median':>8} {'min':>8} {'max':>8}")
+    for name, values in timings.items():
+        print(f"{name:10} {statistics.median(values):7.3f}s {min(values):7.3f}s {max(values):7.3f}s")
+    scenario = timings["scenario"]
+    for baseline in ("one-job", "bare"):
+        ratio = statistics.median(s / b for s, b in zip(scenario, timings[baseline], strict=True))
+        print(f"scenario / {baseline}: {ratio:.2f}x (median of per-round ratios)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7, help="counted rounds (default 7)")
+    args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    print(
+        f"copier {importlib.metadata.version('copier')}, {os.cpu_count()} CPUs, "
+        f"{args.rounds} rounds after {WARMUP_ROUNDS} warm-up round"
+    )
+    with tempfile.TemporaryDirectory(prefix="dativo-bench-update-") as tmp:
+        workdir = Path(tmp)
+        template = committed_template(workdir / "template")
+        bare_template = make_bare_template(workdir / "bare-template")
+        timings = time_rounds(cases(template, bare_template, workdir), args.rounds)
+    report(timings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
