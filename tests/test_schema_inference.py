@@ -171,6 +171,7 @@ def test_an_inferred_schema_stays_put_when_the_sample_is_gone(committed_template
     update = ["update", "--trust", "--defaults", "-a", answers_file, "--data", "retention_days=7"]
     result = run_cli(*update, str(workspace))
     assert result.returncode == 0, result.stderr
+    assert "sample" not in result.stderr  # nothing tried to read the sample again
     after = load_yaml(asset_file)
     assert after["compliance"]["retention_days"] == 7
     assert after["schema"] == before["schema"]

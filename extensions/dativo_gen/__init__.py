@@ -88,8 +88,12 @@ class Globals:
             "suggested_schema_source": lambda name, data: schema_source.suggest_source(get(name), data),
             "introspection_variables": lambda name: schema_source.connection_variables(get(name)),
             "suggested_schema_table": lambda name, obj, data: schema_source.suggest_schema_table(get(name), obj, data),
-            "inferred_fields": self.inference.field_texts,
-            "schema_note": self.inference.note,
+            "inferred_fields": pass_context(
+                lambda ctx, *a: self.inference.field_texts(*a) if schema_source.while_asking(ctx) else None
+            ),
+            "schema_note": pass_context(
+                lambda ctx, *a: self.inference.note(*a) if schema_source.while_asking(ctx) else ""
+            ),
             # generated files
             "asset_document": pass_context(lambda ctx: build_asset(self.registry, ctx)),
             "job_document": pass_context(lambda ctx: build_job(self.registry, ctx)),

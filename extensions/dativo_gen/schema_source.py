@@ -107,6 +107,15 @@ def catalog_fields(connector: Connector, object_name: str) -> Inference:
     return Inference(fields=fields, origin=f"{connector.name} catalog, object {object_name}")
 
 
+def while_asking(context: Mapping[str, Any]) -> bool:
+    """Whether Copier is asking the questions; inferred defaults mean nothing anywhere else.
+
+    The update migrations also render copier.yml's defaults (to find derived answers), and
+    must not read a sample or a database there.
+    """
+    return context.get("_copier_phase") == "prompt"
+
+
 class SchemaInference:
     """Runs each inference once per generation: Copier renders defaults and help many times."""
 
