@@ -177,6 +177,21 @@ def test_an_inferred_schema_stays_put_when_the_sample_is_gone(committed_template
     assert after["schema"] == before["schema"]
 
 
+def test_table_name_still_follows_the_object_on_update(committed_template, workspace):
+    """schema_table feeds table_name's default; a job that never read a table keeps the old rule."""
+    workspace.mkdir()
+    git(workspace, "init", "-q")
+    data = ["--data", "source_connector=postgres", "--data", "schema_source=none"]
+    assert run_cli("copy", "--trust", "--defaults", *data, str(committed_template), str(workspace)).returncode == 0
+    git(workspace, "add", "-A")
+    git(workspace, "commit", "-qm", "orders")
+    answers_file = ".copier-answers/acme/postgres_orders_to_iceberg.yml"
+    update = ["update", "--trust", "--defaults", "-a", answers_file, "--data", "object_name=invoices"]
+    result = run_cli(*update, str(workspace))
+    assert result.returncode == 0, result.stderr
+    assert load_yaml(workspace / answers_file)["table_name"] == "public.invoices"
+
+
 # --- catalogs ----------------------------------------------------------------
 
 
