@@ -43,6 +43,11 @@ class _PlainText:
 class _BestEffortCache(FileSystemBytecodeCache):
     """A cache that cannot be written is no reason to fail a generation."""
 
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        # Jinja keys template files by their path too, and Copier clones the template to a
+        # new folder on every run. The name is enough: Jinja checks the source's checksum.
+        return super().get_cache_key(name)
+
     def dump_bytecode(self, bucket: Any) -> None:
         with contextlib.suppress(OSError):
             super().dump_bytecode(bucket)
