@@ -28,7 +28,7 @@ lint: $(VENV)/.dev
 
 # The PostgreSQL and MariaDB packages the database tests start private servers from.
 servers:
-	sh scripts/install-test-servers
+	sh .ci/install-test-servers
 
 test: lint servers
 	$(BIN)/python -m pytest

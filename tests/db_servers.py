@@ -4,7 +4,7 @@ Each server gets its own data folder in a temporary directory and a free port on
 127.0.0.1, so it never touches a system cluster and works the same for a developer and
 in CI. Both refuse to run as root, so as root they run as the `postgres` and `mysql`
 users the Debian packages create. The binaries come from the Debian packages
-(`postgresql`, `mariadb-server`), which `scripts/install-test-servers` installs.
+(`postgresql`, `mariadb-server`), which `.ci/install-test-servers` installs.
 """
 
 from __future__ import annotations
