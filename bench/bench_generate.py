@@ -91,10 +91,14 @@ def time_rounds(cases: dict[str, list[str]], rounds: int, workdir: Path) -> dict
     return timings
 
 
-def report(timings: dict[str, list[float]]) -> None:
+def print_timings(timings: dict[str, list[float]]) -> None:
     print(f"{'':10} {'median':>8} {'min':>8} {'max':>8}")
     for name, values in timings.items():
         print(f"{name:10} {statistics.median(values):7.3f}s {min(values):7.3f}s {max(values):7.3f}s")
+
+
+def report(timings: dict[str, list[float]]) -> None:
+    print_timings(timings)
     base, scen = timings["baseline"], timings["scenario"]
     per_round = statistics.median(s / b for s, b in zip(scen, base, strict=True))
     of_medians = statistics.median(scen) / statistics.median(base)

@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_generate import COPIER, GIT, ROOT, make_baseline_template, run_checked
+from bench_generate import COPIER, GIT, ROOT, make_baseline_template, print_timings, run_checked
 
 WARMUP_ROUNDS = 1
 JOB_COUNT = 20
@@ -136,9 +136,7 @@ def time_rounds(runs: dict[str, tuple[Path, list[str], str]], rounds: int) -> di
 
 
 def report(timings: dict[str, list[float]]) -> None:
-    print(f"{'':10} {'median':>8} {'min':>8} {'max':>8}")
-    for name, values in timings.items():
-        print(f"{name:10} {statistics.median(values):7.3f}s {min(values):7.3f}s {max(values):7.3f}s")
+    print_timings(timings)
     scenario = timings["scenario"]
     for baseline in ("one-job", "bare"):
         ratio = statistics.median(s / b for s, b in zip(scenario, timings[baseline], strict=True))

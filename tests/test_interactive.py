@@ -147,17 +147,22 @@ class Terminal:
         assert self.child.exitstatus == 0, f"copier exited with {self.child.exitstatus}\n{self.tail()}"
 
 
-def test_spec_session_typed_at_the_prompts(tmp_path):
-    dst = tmp_path / "workspace"
+def run_session(dst: Path, session: list[tuple[str, str]]) -> str:
+    """Answer every prompt of a session in a fresh terminal; the terminal's tail, for messages."""
     terminal = Terminal(dst)
     try:
-        for prompt, keys in SESSION:
+        for prompt, keys in session:
             terminal.answer(prompt, keys)
         terminal.finish()
     finally:
         if terminal.child.isalive():
             terminal.child.terminate(force=True)
-    tail = terminal.tail()
+    return terminal.tail()
+
+
+def test_spec_session_typed_at_the_prompts(tmp_path):
+    dst = tmp_path / "workspace"
+    tail = run_session(dst, SESSION)
 
     assert (dst / ANSWERS_FILE).is_file(), f"no answers file {ANSWERS_FILE}\n{tail}"
     for relative in (ASSET_FILE, JOB_FILE):
@@ -207,18 +212,11 @@ def test_fields_inferred_from_a_sample_are_the_editable_default(tmp_path):
         *((prompt, ENTER) for prompt in ("Nessie URI", "Log level", "Enable log redaction?", "Job name (the job")),
         *((prompt, ENTER) for prompt in ("Folder for the asset", "Folder for the job", "Where the runtime mounts")),
     ]
-    terminal = Terminal(dst)
-    try:
-        for prompt, keys in session:
-            terminal.answer(prompt, keys)
-        terminal.finish()
-    finally:
-        if terminal.child.isalive():
-            terminal.child.terminate(force=True)
+    tail = run_session(dst, session)
     asset = yaml.safe_load((dst / "assets" / "csv" / "v1.0" / "people.yaml").read_text(encoding="utf-8"))
     assert asset["schema"] == [
         {"name": "person_id", "type": "integer", "required": True},
         {"name": "email", "type": "string", "required": True, "classification": "PII"},
         {"name": "born", "type": "date", "required": False},
         {"name": "note", "type": "string", "required": False},
-    ], terminal.tail()
+    ], tail
