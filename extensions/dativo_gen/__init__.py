@@ -151,13 +151,14 @@ class DativoExtension(ContextHook):
             self.registry = load_registry(template_root)
         except RegistryError as error:
             raise UserMessageError(f"dativo-gen: {error}") from None
-        self.questions = read_questions(template_root)
+        # copier.yml, read once: the questions' types and choices, the answers file, the defaults.
+        config = read_yaml(template_root / "copier.yml") or {}
+        self.questions = read_questions(config)
         self.problems = AnswerProblems()
         self.checked_scripted_answers = False
         self.checked_recorded_answers = False
         self.checked_clobbering = False
         environment.globals.update(Globals(self.registry, self.problems).functions())
-        config = read_yaml(template_root / "copier.yml") or {}
         answers_template, defaults = answers_file_template(config), templated_defaults(config)
         environment.globals["job_answers_file"] = pass_context(JobAnswersFile(answers_template))
         environment.globals["answers_to_forget"] = pass_context(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
@@ -18,7 +17,7 @@ import yaml
 from . import suggest
 from .checks import check_connector
 from .fields import parse_list
-from .registry import Registry, read_yaml
+from .registry import Registry
 from .schema_source import sample_supplies_fields, schema_source_problems
 
 CONNECTOR_ROLES = {"source_connector": "source", "target_connector": "target"}
@@ -50,9 +49,8 @@ def _fixed_choices(choices: Any) -> tuple[Any, ...]:
     return tuple(choices) if isinstance(choices, list) else ()
 
 
-def read_questions(template_root: Path) -> dict[str, Question]:
-    """The questions copier.yml asks (keys without a leading underscore)."""
-    config = read_yaml(template_root / "copier.yml") or {}
+def read_questions(config: Mapping[str, Any]) -> dict[str, Question]:
+    """The questions of copier.yml's content (keys without a leading underscore)."""
     return {
         key: Question((spec or {}).get("type", "str"), _fixed_choices((spec or {}).get("choices")))
         for key, spec in config.items()
