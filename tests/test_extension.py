@@ -13,6 +13,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from conftest import ROOT
 from dativo_gen.compile_cache import reuse_compiled_strings
+from dativo_gen.registry import load_registry
 from dativo_gen.yaml_out import yaml_block, yaml_value
 
 AWKWARD_VALUES = [
@@ -113,3 +114,14 @@ def test_the_package_code_is_compiled_once_across_checkouts(tmp_path, monkeypatc
     for extension, checkout in zip((first, second), checkouts, strict=True):
         code_file = extension.DativoExtension.hook.__code__.co_filename
         assert Path(code_file).is_relative_to(checkout), "tracebacks must name the checkout that runs"
+
+
+def test_the_registry_files_are_parsed_once_and_a_broken_entry_is_parsed_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATIVO_GEN_CACHE_DIR", str(tmp_path))
+    first = load_registry(ROOT)
+    entries = sorted((tmp_path / "parsed").rglob("*.marshal"))
+    assert len(entries) == 1 + len(list((ROOT / "connectors").glob("*.yaml")))
+
+    entries[0].write_bytes(b"not marshal data")
+    assert load_registry(ROOT) == first
+    assert sorted((tmp_path / "parsed").rglob("*.marshal")) == entries

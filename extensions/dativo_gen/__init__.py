@@ -24,7 +24,7 @@ from .fields import FieldError
 from .follow import answers_to_forget, renderer, templated_defaults
 from .messages import after_copy_message, generated_header
 from .preflight import problems_message, read_questions, scripted_answer_problems
-from .registry import Registry, RegistryError, load_registry, read_yaml
+from .registry import Registry, RegistryError, load_registry, read_template_yaml
 from .validation import AnswerProblems
 from .yaml_out import yaml_block, yaml_value
 
@@ -152,7 +152,7 @@ class DativoExtension(ContextHook):
         except RegistryError as error:
             raise UserMessageError(f"dativo-gen: {error}") from None
         # copier.yml, read once: the questions' types and choices, the answers file, the defaults.
-        config = read_yaml(template_root / "copier.yml") or {}
+        config = read_template_yaml(template_root / "copier.yml") or {}
         self.questions = read_questions(config)
         self.problems = AnswerProblems()
         self.checked_scripted_answers = False

@@ -1,4 +1,4 @@
-"""Make Copier's many renders of question strings cheap.
+"""Make Copier's many renders of question strings cheap, and the template's YAML files.
 
 Copier compiles every question's type, help, default, when, choices and validator at
 each render: some 350 compiles of about 130 distinct strings per copy, most of them plain
@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import marshal
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -134,3 +136,21 @@ def reuse_compiled_strings(environment: Environment) -> None:
         return compile_string(source, globals, template_class)
 
     environment.from_string = from_string
+
+
+def parsed_once(data: bytes, parse: Callable[[bytes], Any]) -> Any:
+    """parse(data), kept in the user cache by content: the template's YAML files (registry,
+    recipes, copier.yml) are the same run after run, and parsing them is the bulk of loading.
+    marshal stores only plain data, so anything else is simply parsed each time.
+    """
+    entry = cache_root() / "parsed" / sys.implementation.cache_tag / f"{hashlib.sha1(data).hexdigest()}.marshal"
+    with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+        return marshal.loads(entry.read_bytes())
+    value = parse(data)
+    with contextlib.suppress(OSError, ValueError):
+        encoded = marshal.dumps(value)
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        partial = entry.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(encoded)
+        partial.replace(entry)
+    return value

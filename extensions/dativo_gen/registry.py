@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from .compile_cache import parsed_once
 from .registry_checks import entry_problems, recipe_problems
 
 REGISTRY_FILE = Path("registry") / "connectors.yaml"
@@ -84,6 +85,11 @@ def read_yaml(path: Path) -> Any:
         raise RegistryError(f"{path}: not valid YAML: {error}") from None
 
 
+def read_template_yaml(path: Path) -> Any:
+    """A YAML file shipped with the template, parsed once per content (see parsed_once)."""
+    return parsed_once(path.read_bytes(), lambda _: read_yaml(path))
+
+
 def _connector_from_entry(name: str, entry: dict[str, Any], recipe: dict[str, Any]) -> Connector:
     known = Connector.__dataclass_fields__
     values = {key: value for key, value in entry.items() if key in known}
@@ -103,7 +109,7 @@ def _read_recipe(root: Path, name: str, entry: dict[str, Any]) -> dict[str, Any]
     path = root / RECIPES_DIR / f"{name}.yaml"
     if not path.is_file():
         return {}
-    recipe = read_yaml(path)
+    recipe = read_template_yaml(path)
     _raise_problems(path, recipe_problems(name, recipe, entry))
     return recipe
 
@@ -111,7 +117,7 @@ def _read_recipe(root: Path, name: str, entry: dict[str, Any]) -> dict[str, Any]
 def load_registry(root: Path) -> Registry:
     """Read registry/connectors.yaml and connectors/<name>.yaml below the template root."""
     registry_path = root / REGISTRY_FILE
-    data = read_yaml(registry_path)
+    data = read_template_yaml(registry_path)
     entries = (data or {}).get("connectors") if isinstance(data, dict) else None
     if not isinstance(entries, dict) or not entries:
         raise RegistryError(f"{registry_path}: needs a non-empty 'connectors' mapping")
