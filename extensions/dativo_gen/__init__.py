@@ -91,6 +91,12 @@ class Globals:
             "inferred_fields": pass_context(
                 lambda ctx, *a: self.inference.field_texts(*a) if schema_source.while_asking(ctx) else None
             ),
+            # Starters only when nothing was inferred; a connector without starters never infers here.
+            "suggested_starter_fields": pass_context(
+                lambda ctx, name, *a: not suggest.starter_fields(get(name))
+                or not schema_source.while_asking(ctx)
+                or self.inference.field_texts(name, *a) is None
+            ),
             "schema_note": pass_context(
                 lambda ctx, *a: self.inference.note(*a) if schema_source.while_asking(ctx) else ""
             ),
