@@ -7,6 +7,7 @@ plain data, so copier.yml and the .jinja files stay declarative.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -93,9 +94,11 @@ class Globals:
             ),
             # Starters only when nothing was inferred; a connector without starters never infers here.
             "suggested_starter_fields": pass_context(
-                lambda ctx, name, *a: not suggest.starter_fields(get(name))
-                or not schema_source.while_asking(ctx)
-                or self.inference.field_texts(name, *a) is None
+                lambda ctx, name, *a: (
+                    not suggest.starter_fields(get(name))
+                    or not schema_source.while_asking(ctx)
+                    or self.inference.field_texts(name, *a) is None
+                )
             ),
             "schema_note": pass_context(
                 lambda ctx, *a: self.inference.note(*a) if schema_source.while_asking(ctx) else ""
@@ -167,11 +170,20 @@ class DativoExtension(ContextHook):
         environment.globals.update(Globals(self.registry, self.problems).functions())
         answers_template, defaults = answers_file_template(config), templated_defaults(config)
         environment.globals["job_answers_file"] = pass_context(JobAnswersFile(answers_template))
-        environment.globals["answers_to_forget"] = pass_context(
-            lambda ctx: answers_to_forget(
-                ctx["_copier_conf"], defaults, answers_template, renderer(environment), self.registry
-            )
-        )
+        forgotten: dict[str, list[str]] = {}
+
+        @pass_context
+        def answers_to_forget_once(ctx: Any) -> list[str]:
+            # copier.yml renders it twice per update (the migration's `when` and its command).
+            conf = ctx["_copier_conf"]
+            key = json.dumps([str(conf["answers_file"]), str(conf["dst_path"]), conf["data"]], default=str)
+            if key not in forgotten:
+                forgotten[key] = answers_to_forget(
+                    conf, defaults, answers_template, renderer(environment), self.registry
+                )
+            return forgotten[key]
+
+        environment.globals["answers_to_forget"] = answers_to_forget_once
         environment.filters.update(yaml_value=yaml_value, yaml_block=yaml_block)
         reuse_compiled_strings(environment)
 

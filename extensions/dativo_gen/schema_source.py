@@ -7,9 +7,11 @@ update never depends on a sample or a database still being there.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from .checks import check_table_name
@@ -116,6 +118,21 @@ def while_asking(context: Mapping[str, Any]) -> bool:
     return context.get("_copier_phase") == "prompt"
 
 
+def read_sample(path: str) -> Inference:
+    """infer_sample, once per file version: a scripted run checks the sample before the
+    questions and infers the `fields` default from it afterwards."""
+    try:
+        stat = Path(path).expanduser().stat()
+    except (OSError, ValueError):
+        return infer_sample(path)  # reports the missing or unreadable file
+    return _read_sample_version(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_sample_version(path: str, mtime_ns: int, size: int) -> Inference:
+    return infer_sample(path)
+
+
 class SchemaInference:
     """Runs each inference once per generation: Copier renders defaults and help many times."""
 
@@ -137,7 +154,7 @@ class SchemaInference:
         connector = self.registry.get(name)
         try:
             if source == SAMPLE:
-                return infer_sample(sample_path)
+                return read_sample(sample_path)
             if source == DATABASE_SOURCE and source in available_sources(connector):
                 template = dict(connector.recipe.get("connection_template") or {})
                 return introspect_table(template, introspection(connector), table)
@@ -173,7 +190,7 @@ def check_sample_path(value: Any) -> str:
     database that cannot be reached does.
     """
     try:
-        infer_sample(str(value or ""))
+        read_sample(str(value or ""))
     except InferenceError as error:
         return f"sample_path: {error}"
     return ""
