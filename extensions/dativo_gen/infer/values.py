@@ -47,19 +47,21 @@ def _integer_type(number: int) -> str:
 
 
 def _temporal_text_type(text: str) -> str:
-    if DATE_SHAPE.match(text):
-        try:
-            date.fromisoformat(text)
-            return "date"
-        except ValueError:
-            return "date" if _parses(text, DATE_FORMATS) else "string"
-    if TIMESTAMP_SHAPE.match(text):
-        try:
-            datetime.fromisoformat(text)
-            return "timestamp"
-        except ValueError:
-            return "timestamp" if _parses(text, TIMESTAMP_FORMATS) else "string"
+    for shape, parse_iso, formats, kind in (
+        (DATE_SHAPE, date.fromisoformat, DATE_FORMATS, "date"),
+        (TIMESTAMP_SHAPE, datetime.fromisoformat, TIMESTAMP_FORMATS, "timestamp"),
+    ):
+        if shape.match(text):
+            return kind if _parses_iso(parse_iso, text) or _parses(text, formats) else "string"
     return "string"
+
+
+def _parses_iso(parse_iso: Any, text: str) -> bool:
+    try:
+        parse_iso(text)
+    except ValueError:
+        return False
+    return True
 
 
 def text_type(text: str) -> str:
