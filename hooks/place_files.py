@@ -1,7 +1,8 @@
 """Post-generation task: validate the staged asset and job, then move them into place.
 
 Copier renders both files into a staging folder. Only when each parses and passes its
-JSON Schema are they moved to their final paths, so invalid output never lands in
+JSON Schema, and the job what `dativo run` checks (extensions/dativo_gen/runtime.py, with
+the template's registry), are they moved to their final paths, so invalid output never lands in
 assets/ or jobs/. On failure the staging folder is removed, the answers file of a job
 that never existed is removed too, and the task exits 1 with one line per problem.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.util
 import json
 import marshal
 import os
@@ -28,6 +30,9 @@ import yaml
 # libyaml's loader, when PyYAML has it, parses ten times faster.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
+TEMPLATE_ROOT = Path(__file__).resolve().parents[1]
+REGISTRY_FILE = TEMPLATE_ROOT / "registry" / "connectors.yaml"
+RUNTIME_MODULE = TEMPLATE_ROOT / "extensions" / "dativo_gen" / "runtime.py"
 STAGING_ROOT = Path(".dativo-gen")
 ASSET_SCHEMAS = {"odcs": "asset-odcs.schema.json", "legacy": "asset-legacy.schema.json"}
 JOB_SCHEMA = "job.schema.json"
@@ -90,6 +95,28 @@ def load_validator(schema_name: str, cache_dir: Path | None = None) -> Callable[
     return namespace["validate"]
 
 
+@functools.cache
+def runtime_rules() -> Any:
+    """The extension's runtime.py, loaded on its own (the extension package needs Copier)."""
+    spec = importlib.util.spec_from_file_location("dativo_gen_runtime", RUNTIME_MODULE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def registry_entries() -> dict[str, Any]:
+    try:
+        data = yaml.load(REGISTRY_FILE.read_text(encoding="utf-8"), Loader=_SafeLoader)
+    except (OSError, yaml.YAMLError):
+        return {}  # the extension refused this registry before any file was rendered
+    return (data or {}).get("connectors") or {} if isinstance(data, dict) else {}
+
+
+def runtime_problems(job: Any, shown_as: str) -> list[str]:
+    """What `dativo run` would refuse in a job that passed its schema."""
+    return [f"{shown_as}: {problem}" for problem in runtime_rules().job_problems(job, registry_entries())]
+
+
 def json_path(name: str) -> str:
     """fastjsonschema's `data.source.tables[0]` as the JSON path `$.source.tables[0]`."""
     return "$" + name.removeprefix("data")
@@ -148,7 +175,10 @@ def check_staged(options: Options) -> list[str]:
         except InvalidOutput as error:
             problems.append(str(error))
             continue
-        problems.extend(validation_errors(document, schema, str(final), options.cache_dir))
+        errors = validation_errors(document, schema, str(final), options.cache_dir)
+        if not errors and schema == JOB_SCHEMA:
+            errors = runtime_problems(document, str(final))
+        problems.extend(errors)
     return problems
 
 

@@ -15,7 +15,7 @@ from copier.errors import UserMessageError
 from copier_template_extensions import ContextHook
 from jinja2 import Environment, pass_context
 
-from . import checks, connection_checks, location_checks, questions, schema_source, suggest
+from . import checks, connection_checks, location_checks, questions, runtime, schema_source, suggest
 from .answers_path import JobAnswersFile, answers_file_template
 from .clobber import clobber_message, clobbered_files
 from .compile_cache import cache_root, reuse_compiled_strings
@@ -64,7 +64,8 @@ class Globals:
             "target_kind": lambda name: get(name).kind,
             "target_is_lake": lambda name: questions.is_lake(get(name)),
             "supports_incremental": lambda name: get(name).supports_incremental,
-            "has_nessie": lambda name: bool(suggest.nessie_template(get(name))),
+            "has_nessie": lambda name: suggest.has_catalog(get(name)),
+            "needs_cursor": lambda name: runtime.needs_cursor(get(name).incremental_strategy_default),
             # suggested defaults
             "suggested_asset_name": lambda name: suggest.suggest_asset_name(get(name)),
             "suggested_object": lambda name, asset: suggest.suggest_object(get(name), asset),

@@ -6,11 +6,11 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from . import suggest
+from . import runtime, suggest
 from .fields import classifications, classify, merge_starters, parse_fields, parse_list
 from .paths import asset_file as asset_file  # re-exported: they live in paths.py (see there)
 from .paths import job_file as job_file
-from .registry import API, DATABASE, FILES, LAKEHOUSE, OBJECT_STORAGE, Connector, Registry
+from .registry import API, DATABASE, FILES, LAKEHOUSE, Connector, Registry
 
 ODCS_SCHEMA_REF = "schemas/odcs/dativo-odcs-3.0.2-extended.schema.json"
 # Fixed namespace so an asset keeps its id however often it is re-rendered.
@@ -102,15 +102,12 @@ def build_asset(registry: Registry, answers: Mapping[str, Any]) -> dict[str, Any
 def _incremental(connector: Connector, answers: Mapping[str, Any]) -> dict[str, Any] | None:
     if not connector.supports_incremental:
         return None
-    if not answers.get("incremental"):
-        return {"strategy": "full_refresh"}
-    incremental: dict[str, Any] = {}
-    if connector.kind in (DATABASE, FILES):
-        incremental["strategy"] = connector.incremental_strategy_default
-    if connector.kind == DATABASE:
-        incremental["cursor_field"] = answers["cursor_field"]
-    incremental["lookback_days"] = int(answers["lookback_days"])
-    return incremental
+    return runtime.incremental(
+        bool(answers.get("incremental")),
+        connector.incremental_strategy_default,
+        answers.get("cursor_field") or "",
+        answers.get("lookback_days") or 0,
+    )
 
 
 def _connection(connector: Connector, answer: Any) -> dict[str, Any]:
@@ -122,28 +119,25 @@ def _connection(connector: Connector, answer: Any) -> dict[str, Any]:
 
 def _source(connector: Connector, answers: Mapping[str, Any]) -> dict[str, Any]:
     source: dict[str, Any] = {}
+    incremental = _incremental(connector, answers)
     if connector.kind == DATABASE:
-        source["tables"] = [{"name": answers["table_name"], "object": answers["object_name"]}]
+        cursor = incremental.get("cursor_field") if incremental else None
+        source["tables"] = runtime.tables(answers["table_name"], answers["object_name"], cursor)
         if answers.get("configure_connection"):
             source["connection"] = _connection(connector, answers.get("source_connection"))
     elif connector.kind == FILES:
-        source["files"] = [
-            {"path": path, "object": answers["object_name"]} for path in parse_list(answers.get("file_paths"))
-        ]
+        key, inputs = runtime.file_inputs(connector.name, parse_list(answers.get("file_paths")), answers["object_name"])
+        source[key] = inputs
     elif connector.kind == API and connector.objects_supported:
         source["objects"] = parse_list(answers.get("objects"))
-    incremental = _incremental(connector, answers)
     if incremental is not None:
         source["incremental"] = incremental
     return source
 
 
-def _lake_location(connector: Connector, answers: Mapping[str, Any]) -> dict[str, Any]:
-    location = {"bucket": answers["s3_bucket"], "prefix": answers["s3_prefix"]}
-    # Iceberg's recipe nests its storage under `s3`; plain object stores take it at the top.
-    if "s3" in suggest.connection_template(connector):
-        return {"s3": location}
-    return location
+def wants_catalog(connector: Connector, answers: Mapping[str, Any]) -> bool:
+    """Nessie answered yes for a target whose recipe can commit to a catalog."""
+    return suggest.has_catalog(connector) and bool(answers.get("configure_nessie"))
 
 
 def _target(connector: Connector, answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -155,13 +149,19 @@ def _target(connector: Connector, answers: Mapping[str, Any]) -> dict[str, Any]:
         target["table"] = answers["target_table"]
     elif connector.kind == FILES:
         target["path"] = answers["target_path"]
+    # Every target is written by the Parquet writer, which reads the job's partitioning.
+    target["partitioning"] = parse_list(answers.get("partitioning"))
     connection: dict[str, Any] = {}
     if answers.get("configure_target_connection"):
-        if connector.kind in (LAKEHOUSE, OBJECT_STORAGE):
-            connection.update(_lake_location(connector, answers))
+        if runtime.is_lake(connector.kind):
+            connection.update(
+                runtime.storage_connection(
+                    connector.name, suggest.connection_template(connector), answers["s3_bucket"], answers["s3_prefix"]
+                )
+            )
         elif connector.kind == DATABASE:
             connection.update(_connection(connector, answers.get("target_connection")))
-    if suggest.nessie_template(connector) and answers.get("configure_nessie"):
+    if wants_catalog(connector, answers):
         connection["nessie"] = {"uri": answers["nessie_uri"]}
     if connection:
         target["connection"] = connection
@@ -178,10 +178,13 @@ def build_job(registry: Registry, answers: Mapping[str, Any]) -> dict[str, Any]:
         "source_connector": source.name,
         "source_connector_path": f"{root}/connectors/{source.name}.yaml",
         "target_connector": target.name,
-        "target_connector_path": f"{root}/connectors/{target.name}.yaml",
+        "target_connector_path": runtime.target_recipe_path(
+            root, target.name, suggest.has_catalog(target), wants_catalog(target, answers)
+        ),
         "asset": answers["asset_name"],
         "asset_path": f"{root}/{asset_file(answers)}",
         "source": _source(source, answers),
         "target": _target(target, answers),
+        "schema_validation_mode": answers.get("schema_validation_mode") or "strict",
         "logging": {"redaction": bool(answers["log_redaction"]), "level": answers["log_level"]},
     }

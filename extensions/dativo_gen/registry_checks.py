@@ -76,4 +76,10 @@ def recipe_problems(name: str, recipe: Any, entry: dict[str, Any]) -> list[str]:
         for key in RECIPE_MAPPINGS
         if key in recipe and not isinstance(recipe[key], dict)
     ]
+    # Jobs leave the strategy to the recipe, and the runtime refuses any but the registry's.
+    incremental = recipe.get("incremental")
+    strategy = incremental.get("strategy") if isinstance(incremental, dict) else None
+    default = entry.get("incremental_strategy_default")
+    if strategy and default and strategy != default:
+        problems.append(f"incremental.strategy {strategy!r} differs from the registry's {default!r}")
     return problems

@@ -117,8 +117,9 @@ def connection_template(connector: Connector) -> dict[str, Any]:
     return dict(connector.recipe.get("connection_template") or {})
 
 
-def nessie_template(connector: Connector) -> dict[str, Any]:
-    return dict((connector.recipe.get("catalog_template") or {}).get("nessie") or {})
+def has_catalog(connector: Connector) -> bool:
+    """The recipe's top-level `catalog` (nessie) is what turns on the runtime's Iceberg commit."""
+    return bool(connector.recipe.get("catalog"))
 
 
 def credential_hints(connector: Connector, tenant_id: str) -> list[str]:
