@@ -81,6 +81,19 @@ def generated_files(workspace: Path, answers: dict[str, Any]) -> tuple[Any, Any]
     return load_yaml(asset), load_yaml(job)
 
 
+def missing_from(document: Any, expected: Any, where: str = "$") -> list[str]:
+    """Where `document` lacks a key or value of `expected` (mappings may have more keys)."""
+    if isinstance(expected, dict) and isinstance(document, dict):
+        return [
+            problem
+            for key, value in expected.items()
+            for problem in (
+                missing_from(document[key], value, f"{where}.{key}") if key in document else [f"{where}.{key}: missing"]
+            )
+        ]
+    return [] if document == expected else [f"{where}: {document!r} instead of {expected!r}"]
+
+
 def skip_outside_ci(message: str) -> None:
     """What CI must have is a failure there, and a skip with its reason elsewhere."""
     if os.environ.get("CI"):

@@ -83,7 +83,9 @@ def test_new_api_connector_is_offered_with_its_objects(extended_template, worksp
         2,
     )
     _, job = generated_files(workspace, answers)
-    assert job["source"] == {"objects": ["accounts"], "incremental": {"lookback_days": 2}}
+    # updated_after needs a cursor: the recipe's SystemModstamp is not in the starter
+    # schema, so the schema's timestamp
+    assert job["source"] == {"objects": ["accounts"], "incremental": {"cursor_field": "created", "lookback_days": 2}}
     assert validation_errors(job, JOB_SCHEMA, "job") == []
 
 
@@ -93,9 +95,9 @@ def test_new_database_connector_gets_tables_cursor_and_connection(extended_templ
     )
     asset, job = generated_files(workspace, answers)
     assert job["source"] == {
-        "tables": [{"name": "dbo.orders", "object": "orders"}],
+        "tables": [{"name": "dbo.orders", "object": "orders", "cursor_field": "modified_at"}],
         "connection": {"host": "${MSSQL_HOST}", "port": "${MSSQL_PORT}", "database": "${MSSQL_DB}"},
-        "incremental": {"strategy": "updated_at", "cursor_field": "modified_at", "lookback_days": 1},
+        "incremental": {"cursor_field": "modified_at", "lookback_days": 1},
     }
     assert [f["name"] for f in asset["schema"]] == ["id", "modified_at"]
 
@@ -115,7 +117,7 @@ def test_connector_without_recipe_warns_and_gets_minimal_configuration(extended_
     assert result.returncode == 0, result.stderr
     assert "no recipe connectors/bigquery.yaml" in result.stderr
     job = yaml.safe_load((workspace / "jobs" / "acme" / "stripe_charges_to_bigquery.yaml").read_text())
-    assert job["target"] == {}
+    assert job["target"] == {"partitioning": ["ingest_date"]}
     assert job["target_connector_path"] == "/app/connectors/bigquery.yaml"
 
 
@@ -156,6 +158,12 @@ REGISTRY = "registry/connectors.yaml"
         ("connectors/mysql.yaml", lambda recipe: {**recipe, "roles": ["source"]}, "roles ['source'] differ from"),
         ("connectors/postgres.yaml", lambda recipe: {**recipe, "credentials": "PGPASSWORD"}, "credentials must be a"),
         ("connectors/oracle.yaml", lambda _: {"name": "oracle"}, "no registry entry in registry/connectors.yaml for"),
+        # the runtime refuses a strategy other than the registry's, and jobs take the recipe's
+        (
+            "connectors/stripe.yaml",
+            lambda recipe: {**recipe, "incremental": {**recipe["incremental"], "strategy": "updated_at"}},
+            "incremental.strategy 'updated_at' differs from the registry's 'created'",
+        ),
     ],
 )
 def test_a_broken_registry_or_recipe_is_named_in_one_message(tmp_path, relative, change, message):

@@ -99,6 +99,67 @@ def test_invalid_job_names_the_file_and_the_json_path_and_lands_nothing(staged):
     assert not (staged / ".dativo-gen").exists()
 
 
+def _sheets_source(job):
+    job["source_connector"] = "google_sheets"
+    job["source"] = {"files": [{"path": "sheet-id", "object": "sheet"}]}
+
+
+def _nested(*keys):
+    def change(job):
+        for key in keys[:-1]:
+            job = job[key]
+        job.pop(keys[-1])
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        # the runtime refuses full_refresh, and any strategy but the registry's (Stripe: created)
+        (
+            lambda job: job["source"]["incremental"].update(strategy="full_refresh"),
+            "$.source.incremental.strategy: 'full_refresh' must be one of",
+        ),
+        (
+            lambda job: job["source"]["incremental"].update(strategy="updated_at"),
+            "$.source.incremental.strategy: 'updated_at' is refused; stripe uses 'created'",
+        ),
+        (
+            _nested("source", "incremental", "cursor_field"),
+            "$.source.incremental: strategy 'created' needs cursor_field",
+        ),
+        # off is no key at all
+        (lambda job: job["source"].update(incremental={}), "$.source.incremental: must contain at least 1 properties"),
+        (
+            lambda job: job["source"]["incremental"].update(strategy="file_modified_time"),
+            "$.source: strategy 'file_modified_time' needs source.files",
+        ),
+        (_sheets_source, "$.source: google_sheets reads source.sheets; it is missing"),
+        # the writer reads the bucket only from connection.s3 or connection.minio
+        (_nested("target", "connection", "s3", "bucket"), "$.target.connection.s3: must contain ['bucket'] properties"),
+        (
+            lambda job: job["target"].update(connection={"bucket": "lake"}),
+            "$.target.connection.s3.bucket: missing; the writer reads it only there",
+        ),
+        (
+            lambda job: job["target"]["connection"].update(s3={"endpoint": "${S3_ENDPOINT}"}, minio={"bucket": "b"}),
+            "$.target.connection.s3: must contain ['bucket'] properties",
+        ),
+        (
+            lambda job: job.update(schema_validation_mode="lenient"),
+            "$.schema_validation_mode: 'lenient' must be one of",
+        ),
+    ],
+)
+def test_a_job_dativo_run_would_refuse_does_not_land(staged, change, message):
+    corrupt(staged, "job.yaml", change)
+    result = run_hook(staged)
+    assert result.returncode == 1
+    assert f"{JOB}: {message}" in result.stderr
+    assert files_in(staged) == []
+
+
 def test_invalid_asset_is_reported_with_its_path(staged):
     corrupt(staged, "asset.yaml", lambda asset: asset["schema"][1].update(type="varchar"))
     result = run_hook(staged)

@@ -26,9 +26,10 @@ def asked(answers: dict, keys: set[str]) -> set[str]:
     return keys & set(answers)
 
 
-def test_api_source_asks_objects_and_incremental_only(workspace):
+def test_api_source_asks_objects_and_its_cursor(workspace):
     answers = generate(workspace, {"source_connector": "stripe", "asset_name": "stripe_invoices"})
-    assert asked(answers, SOURCE_ONLY_KEYS) == {"objects"}
+    assert asked(answers, SOURCE_ONLY_KEYS) == {"objects", "cursor_field"}
+    assert answers["cursor_field"] == "created"
     assert answers["object_name"] == "invoices"
     assert answers["objects"] == ["invoices"]
     assert answers["tags"] == ["stripe", "invoices"]
@@ -44,6 +45,29 @@ def test_hubspot_defaults_follow_its_supported_objects(workspace):
         "contacts",
         ["contacts"],
     )
+    # the recipe's cursor, a field of the catalog's contacts
+    assert answers["cursor_field"] == "updatedAt"
+    _, job = generated_files(workspace, answers)
+    assert job["source"]["incremental"] == {"cursor_field": "updatedAt", "lookback_days": 1}
+
+
+def test_api_cursor_is_checked_against_the_schema(workspace):
+    result = run_cli(
+        "copy",
+        "--trust",
+        "--defaults",
+        "--vcs-ref",
+        "HEAD",
+        "--data",
+        "source_connector=stripe",
+        "--data",
+        "cursor_field=updated",
+        str(ROOT),
+        str(workspace),
+    )
+    assert result.returncode == 1
+    assert "cursor_field: 'updated' is not a field of the schema" in result.stderr
+    assert not workspace.exists()
 
 
 def test_postgres_asks_table_cursor_and_connection_from_the_recipe(workspace):
@@ -57,10 +81,11 @@ def test_postgres_asks_table_cursor_and_connection_from_the_recipe(workspace):
     assert answers["table_name"] == "public.orders"
     assert answers["cursor_field"] == "updated_at"
     asset, job = generated_files(workspace, answers)
+    # the cursor where the extractor looks first (the table) and where the validator looks
     assert job["source"] == {
-        "tables": [{"name": "public.orders", "object": "orders"}],
+        "tables": [{"name": "public.orders", "object": "orders", "cursor_field": "updated_at"}],
         "connection": {"host": "${PGHOST}", "port": "${PGPORT}", "database": "${PGDATABASE}"},
-        "incremental": {"strategy": "updated_at", "cursor_field": "updated_at", "lookback_days": 1},
+        "incremental": {"cursor_field": "updated_at", "lookback_days": 1},
     }
     assert asset["schema"] == [
         {"name": "id", "type": "bigint", "required": True},
@@ -92,7 +117,7 @@ def test_output_folders_are_normalised(workspace):
 def test_mysql_table_has_no_schema_prefix_and_mysql_variables(workspace):
     answers = generate(workspace, {"source_connector": "mysql", "asset_name": "mysql_orders"})
     _, job = generated_files(workspace, answers)
-    assert job["source"]["tables"] == [{"name": "orders", "object": "orders"}]
+    assert job["source"]["tables"] == [{"name": "orders", "object": "orders", "cursor_field": "updated_at"}]
     assert job["source"]["connection"] == {"host": "${MYSQL_HOST}", "port": "${MYSQL_PORT}", "database": "${MYSQL_DB}"}
 
 
@@ -117,9 +142,10 @@ def test_file_source_asks_file_paths(workspace):
     )
     assert asked(answers, SOURCE_ONLY_KEYS) == {"file_paths"}
     _, job = generated_files(workspace, answers)
+    # the recipe's strategy (file_modified_time) applies; it needs no cursor
     assert job["source"] == {
         "files": [{"path": "/data/acme/employees.csv", "object": "employees"}],
-        "incremental": {"strategy": "file_modified_time", "lookback_days": 0},
+        "incremental": {"lookback_days": 0},
     }
 
 
@@ -129,14 +155,18 @@ def test_file_paths_accept_a_comma_separated_string(workspace):
         {"source_connector": "google_sheets", "fields": "id", "file_paths": "sheet-a, sheet-b"},
     )
     _, job = generated_files(workspace, answers)
-    assert [f["path"] for f in job["source"]["files"]] == ["sheet-a", "sheet-b"]
+    assert job["source"]["sheets"] == [
+        {"spreadsheet_id": "sheet-a", "object": "sheet"},
+        {"spreadsheet_id": "sheet-b", "object": "sheet"},
+    ]
+    assert "files" not in job["source"]
 
 
-def test_incremental_off_means_full_refresh_and_no_lookback(workspace):
+def test_incremental_off_leaves_the_key_out(workspace):
     answers = generate(workspace, {"source_connector": "stripe", "incremental": False})
     _, job = generated_files(workspace, answers)
-    assert "lookback_days" not in answers
-    assert job["source"]["incremental"] == {"strategy": "full_refresh"}
+    assert "lookback_days" not in answers and "cursor_field" not in answers
+    assert job["source"] == {"objects": ["charges"]}
 
 
 def test_list_answers_accept_comma_separated_strings(workspace):
@@ -153,6 +183,7 @@ def test_list_answers_accept_comma_separated_strings(workspace):
     assert job["source"]["objects"] == ["customers", "charges"]
     assert asset["tags"] == ["payments", "pii-reviewed"]
     assert asset["target"]["partitioning"] == ["ingest_date", "tenant"]
+    assert job["target"]["partitioning"] == ["ingest_date", "tenant"]
 
 
 def test_iceberg_target_asks_branch_warehouse_bucket_and_nessie(workspace):
@@ -166,15 +197,47 @@ def test_iceberg_without_catalog_or_connection(workspace):
         {"source_connector": "stripe", "configure_nessie": False, "configure_target_connection": False},
     )
     _, job = generated_files(workspace, answers)
-    assert job["target"] == {"branch": "acme", "warehouse": "s3://lake/acme/"}
+    # the bucket then comes from S3_BUCKET at run time; no catalog, so no Iceberg commit
+    assert job["target"] == {"branch": "acme", "warehouse": "s3://lake/acme/", "partitioning": ["ingest_date"]}
+    assert job["target_connector_path"] == "/app/connectors/without_catalog/iceberg.yaml"
 
 
-@pytest.mark.parametrize("target", ["s3", "minio"])
-def test_object_storage_target_takes_bucket_and_prefix_at_the_top(workspace, target):
+@pytest.mark.parametrize(
+    ("target", "storage"),
+    [
+        (
+            "s3",
+            {
+                "s3": {
+                    "bucket": "acme-data-lake",
+                    "prefix": "raw/stripe/stripe_charges",
+                    "endpoint": "${S3_ENDPOINT}",
+                    "access_key_id": "${AWS_ACCESS_KEY_ID}",
+                    "secret_access_key": "${AWS_SECRET_ACCESS_KEY}",
+                    "region": "${AWS_REGION}",
+                }
+            },
+        ),
+        (
+            "minio",
+            {
+                "minio": {
+                    "bucket": "acme-data-lake",
+                    "prefix": "raw/stripe/stripe_charges",
+                    "endpoint": "${MINIO_ENDPOINT}",
+                    "access_key_id": "${MINIO_ACCESS_KEY}",
+                    "secret_access_key": "${MINIO_SECRET_KEY}",
+                }
+            },
+        ),
+    ],
+)
+def test_object_storage_target_nests_the_bucket_where_the_writer_reads_it(workspace, target, storage):
     answers = generate(workspace, {"source_connector": "stripe", "target_connector": target})
     assert asked(answers, TARGET_ONLY_KEYS) == {"configure_target_connection", "s3_bucket", "s3_prefix"}
     _, job = generated_files(workspace, answers)
-    assert job["target"] == {"connection": {"bucket": "acme-data-lake", "prefix": "raw/stripe/stripe_charges"}}
+    # the s3 recipe's hard-coded s3.amazonaws.com never overrides the environment's endpoint
+    assert job["target"] == {"partitioning": ["ingest_date"], "connection": storage}
 
 
 @pytest.mark.parametrize(("target", "table"), [("postgres", "public.stripe_charges"), ("mysql", "stripe_charges")])
@@ -184,7 +247,11 @@ def test_database_target_asks_a_table_and_takes_its_recipe_connection(workspace,
     _, job = generated_files(workspace, answers)
     variables = {"postgres": ("PGHOST", "PGPORT", "PGDATABASE"), "mysql": ("MYSQL_HOST", "MYSQL_PORT", "MYSQL_DB")}
     host, port, database = (f"${{{name}}}" for name in variables[target])
-    assert job["target"] == {"table": table, "connection": {"host": host, "port": port, "database": database}}
+    assert job["target"] == {
+        "table": table,
+        "partitioning": ["ingest_date"],
+        "connection": {"host": host, "port": port, "database": database},
+    }
 
 
 @pytest.mark.parametrize(
@@ -199,7 +266,7 @@ def test_file_target_asks_a_path_and_no_connection(workspace, target, path):
     answers = generate(workspace, {"source_connector": "stripe", "target_connector": target})
     assert asked(answers, TARGET_ONLY_KEYS) == {"target_path"}
     _, job = generated_files(workspace, answers)
-    assert job["target"] == {"path": path}
+    assert job["target"] == {"path": path, "partitioning": ["ingest_date"]}
     assert job["target_connector_path"] == f"/app/connectors/{target}.yaml"
 
 

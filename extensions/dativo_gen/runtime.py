@@ -127,12 +127,17 @@ def _source_problems(source: Mapping[str, Any], source_type: str, entry: Mapping
 
 
 def _target_problems(target: Mapping[str, Any], target_type: str, entry: Mapping[str, Any]) -> list[str]:
+    """A lake target's connection names its bucket where the writer reads it.
+
+    Without a connection the bucket comes from S3_BUCKET at run time (configure_target_connection: no).
+    """
     connection = target.get("connection") or {}
     if not is_lake(entry.get("category", "")) or not connection:
         return []
-    key = storage_key(target_type)
-    if not (connection.get(key) or {}).get("bucket"):
-        return [f"$.target.connection.{key}.bucket: missing; the writer reads the bucket only there"]
+    # The writer takes connection.s3, else connection.minio, and never a flat bucket.
+    read = "s3" if connection.get("s3") else "minio"
+    if not (connection.get(read) or {}).get("bucket"):
+        return [f"$.target.connection.{storage_key(target_type)}.bucket: missing; the writer reads it only there"]
     return []
 
 
