@@ -40,6 +40,8 @@ BAD_ANSWERS: list[tuple[str, dict[str, Any], str]] = [
     ("table words", {**POSTGRES, "table_name": "drop table"}, "table_name: 'drop table' is not a table name"),
     ("cursor unknown", {**POSTGRES, "cursor_field": "changed"}, "cursor_field: 'changed' is not a field of the schema"),
     ("cursor slash", {**POSTGRES, "cursor_field": "a/b"}, "cursor_field: 'a/b' is not a valid name"),
+    # API sources too: Stripe's strategy needs a cursor, a field of its schema
+    ("cursor api", {**STRIPE, "cursor_field": "updated"}, "cursor_field: 'updated' is not a field of the schema"),
     # versions, people, numbers
     ("version letter", {**STRIPE, "asset_version": "v1"}, "asset_version: 'v1' is not a version; use numbers like"),
     ("version one part", {**STRIPE, "asset_version": "1"}, "asset_version: '1' is not a version"),
@@ -121,6 +123,11 @@ BAD_ANSWERS: list[tuple[str, dict[str, Any], str]] = [
     # choices, connectors and keys
     ("environment", {**STRIPE, "environment": "production"}, "environment: 'production' is not one of dev, staging"),
     ("log level", {**STRIPE, "log_level": "TRACE"}, "log_level: 'TRACE' is not one of DEBUG, INFO, WARNING, ERROR"),
+    (
+        "validation mode",
+        {**STRIPE, "schema_validation_mode": "lenient"},
+        "schema_validation_mode: 'lenient' is not one of strict, warn",
+    ),
     ("yes or no", {**STRIPE, "incremental": "maybe"}, "incremental: 'maybe' is neither yes nor no"),
     ("source unknown", {"source_connector": "oracle"}, "source_connector: unknown connector 'oracle'; use one of"),
     ("source as target", {**STRIPE, "target_connector": "stripe"}, "target_connector: stripe cannot be used as"),

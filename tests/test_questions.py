@@ -51,25 +51,6 @@ def test_hubspot_defaults_follow_its_supported_objects(workspace):
     assert job["source"]["incremental"] == {"cursor_field": "updatedAt", "lookback_days": 1}
 
 
-def test_api_cursor_is_checked_against_the_schema(workspace):
-    result = run_cli(
-        "copy",
-        "--trust",
-        "--defaults",
-        "--vcs-ref",
-        "HEAD",
-        "--data",
-        "source_connector=stripe",
-        "--data",
-        "cursor_field=updated",
-        str(ROOT),
-        str(workspace),
-    )
-    assert result.returncode == 1
-    assert "cursor_field: 'updated' is not a field of the schema" in result.stderr
-    assert not workspace.exists()
-
-
 def test_postgres_asks_table_cursor_and_connection_from_the_recipe(workspace):
     answers = generate(workspace, {"source_connector": "postgres", "asset_name": "postgres_orders"})
     assert asked(answers, SOURCE_ONLY_KEYS) == {
