@@ -158,6 +158,11 @@ REGISTRY = "registry/connectors.yaml"
         ("connectors/mysql.yaml", lambda recipe: {**recipe, "roles": ["source"]}, "roles ['source'] differ from"),
         ("connectors/postgres.yaml", lambda recipe: {**recipe, "credentials": "PGPASSWORD"}, "credentials must be a"),
         ("connectors/oracle.yaml", lambda _: {"name": "oracle"}, "no registry entry in registry/connectors.yaml for"),
+        (
+            "connectors/minio.yaml",
+            lambda recipe: {**recipe, "catalog": "nessie"},
+            "has a catalog but no copy without it at connectors/without_catalog/minio.yaml",
+        ),
         # the runtime refuses a strategy other than the registry's, and jobs take the recipe's
         (
             "connectors/stripe.yaml",

@@ -11,6 +11,7 @@ import yaml
 
 from .compile_cache import parsed_once
 from .registry_checks import entry_problems, recipe_problems
+from .runtime import WITHOUT_CATALOG_DIR
 
 REGISTRY_FILE = Path("registry") / "connectors.yaml"
 RECIPES_DIR = Path("connectors")
@@ -110,7 +111,11 @@ def _read_recipe(root: Path, name: str, entry: dict[str, Any]) -> dict[str, Any]
     if not path.is_file():
         return {}
     recipe = read_template_yaml(path)
-    _raise_problems(path, recipe_problems(name, recipe, entry))
+    problems = recipe_problems(name, recipe, entry)
+    if isinstance(recipe, dict) and recipe.get("catalog") and not (root / WITHOUT_CATALOG_DIR / path.name).is_file():
+        # Jobs that answer no to the catalog point there (see runtime.py).
+        problems.append(f"has a catalog but no copy without it at {WITHOUT_CATALOG_DIR}/{path.name}")
+    _raise_problems(path, problems)
     return recipe
 
 
