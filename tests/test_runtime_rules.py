@@ -175,8 +175,11 @@ def test_the_recipe_without_catalog_is_the_recipe_minus_catalog():
     }
 
 
-def test_lake_target_without_connection_leaves_the_bucket_to_the_environment(template, tmp_path):
-    answers = {"source_connector": "stripe", "target_connector": "s3", "configure_target_connection": False}
-    _, job, _ = generate_job(template, tmp_path, answers)
-    assert "connection" not in job["target"]
+@pytest.mark.parametrize("target_name", ["s3", "iceberg"])
+def test_lake_target_without_connection_leaves_the_bucket_to_the_environment(template, tmp_path, target_name):
+    answers = {"source_connector": "stripe", "target_connector": target_name, "configure_target_connection": False}
+    _, job, recorded = generate_job(template, tmp_path, answers)
+    # iceberg keeps its Nessie URI; the storage settings are the recipe's, the bucket S3_BUCKET's
+    assert set(job["target"].get("connection", {})) == ({"nessie"} if target_name == "iceberg" else set())
     assert not (merged_target(job)["connection"].get("s3") or {}).get("bucket")
+    assert bool(merged_target(job)["catalog"]) == bool(recorded.get("configure_nessie"))

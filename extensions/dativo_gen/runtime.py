@@ -129,10 +129,11 @@ def _source_problems(source: Mapping[str, Any], source_type: str, entry: Mapping
 def _target_problems(target: Mapping[str, Any], target_type: str, entry: Mapping[str, Any]) -> list[str]:
     """A lake target's connection names its bucket where the writer reads it.
 
-    Without a connection the bucket comes from S3_BUCKET at run time (configure_target_connection: no).
+    Without a storage mapping the bucket comes from S3_BUCKET at run time
+    (configure_target_connection: no).
     """
     connection = target.get("connection") or {}
-    if not is_lake(entry.get("category", "")) or not connection:
+    if not is_lake(entry.get("category", "")) or not {"s3", "minio", "bucket"} & set(connection):
         return []
     # The writer takes connection.s3, else connection.minio, and never a flat bucket.
     read = "s3" if connection.get("s3") else "minio"
