@@ -280,7 +280,7 @@ def test_live_table_becomes_the_schema(database, workspace, tmp_path, monkeypatc
     assert schema_of(asset) == CUSTOMERS_SCHEMA
     assert answers["pii_fields"] == ["email", "birth_date"]
     assert answers["cursor_field"] == "updated_at"
-    assert job["source"]["tables"] == [{"name": table, "object": "customers"}]
+    assert job["source"]["tables"] == [{"name": table, "object": "customers", "cursor_field": "updated_at"}]
     # the connection keeps its ${ENV} references; no resolved value or secret is written anywhere
     assert all(value.startswith("${") for value in job["source"]["connection"].values())
     written = snapshot(workspace) | snapshot(cache)

@@ -54,4 +54,6 @@ def test_jobs_coexist_and_update_one_at_a_time(committed_template, workspace):
     assert asset["compliance"]["retention_days"] == 60
     assert asset["schema"][-1] == {"name": "balance", "type": "double", "required": False, "description": "cents"}
     assert load_yaml(workspace / STRIPE_ANSWERS)["retention_days"] == 60
-    assert load_yaml(workspace / POSTGRES_JOB)["source"]["tables"] == [{"name": "public.orders", "object": "orders"}]
+    assert load_yaml(workspace / POSTGRES_JOB)["source"]["tables"] == [
+        {"name": "public.orders", "object": "orders", "cursor_field": "updated_at"}
+    ]
