@@ -11,6 +11,7 @@ from .fields import classifications, classify, merge_starters, parse_fields, par
 from .paths import asset_file as asset_file  # re-exported: they live in paths.py (see there)
 from .paths import job_file as job_file
 from .registry import API, DATABASE, FILES, LAKEHOUSE, OBJECT_STORAGE, Connector, Registry
+from .runtime_types import asset_field
 
 ODCS_SCHEMA_REF = "schemas/odcs/dativo-odcs-3.0.2-extended.schema.json"
 # Fixed namespace so an asset keeps its id however often it is re-rendered.
@@ -83,7 +84,7 @@ def _odcs_asset(answers: Mapping[str, Any], fields: list[dict[str, Any]], descri
     asset["tags"] = parse_list(answers.get("tags"))
     asset["source_type"] = answers["source_connector"]
     asset["object"] = answers["object_name"]
-    asset["schema"] = fields
+    asset["schema"] = [asset_field(field) for field in fields]
     asset["team"] = {"owner": answers["owner"]}
     asset["compliance"] = {
         "classification": classifications(fields),
