@@ -119,6 +119,11 @@ BAD_ANSWERS: list[tuple[str, dict[str, Any], str]] = [
     ("jobs backslash", {**STRIPE, "jobs_dir": "jobs\\acme"}, "jobs_dir: 'jobs\\\\acme' must be a folder inside"),
     ("runtime relative", {**STRIPE, "runtime_root": "app"}, "runtime_root: 'app' must be an absolute folder"),
     # choices, connectors and keys
+    (
+        "asset format legacy",
+        {**STRIPE, "asset_format": "legacy"},
+        "asset_format: 'legacy' cannot be used: `dativo run` refuses the nested asset form (it needs a top-level",
+    ),
     ("environment", {**STRIPE, "environment": "production"}, "environment: 'production' is not one of dev, staging"),
     ("log level", {**STRIPE, "log_level": "TRACE"}, "log_level: 'TRACE' is not one of DEBUG, INFO, WARNING, ERROR"),
     ("yes or no", {**STRIPE, "incremental": "maybe"}, "incremental: 'maybe' is neither yes nor no"),

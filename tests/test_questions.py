@@ -313,16 +313,10 @@ def test_cloud_mode_accepts_cloud_connectors(workspace):
     assert answers["deployment_mode"] == "cloud"
 
 
-def test_description_lands_in_both_asset_forms(tmp_path):
-    for asset_format in ("odcs", "legacy"):
-        workspace = tmp_path / asset_format
-        answers = generate(
-            workspace,
-            {"source_connector": "stripe", "description": "Customer master: billing", "asset_format": asset_format},
-        )
-        asset, _ = generated_files(workspace, answers)
-        described = asset["description"]["purpose"] if asset_format == "odcs" else asset["asset"]["description"]
-        assert described == "Customer master: billing"
+def test_description_lands_in_the_asset(workspace):
+    answers = generate(workspace, {"source_connector": "stripe", "description": "Customer master: billing"})
+    asset, _ = generated_files(workspace, answers)
+    assert asset["description"] == {"purpose": "Customer master: billing"}
 
 
 LONG_TENANT = "Acme_" + "x" * 58  # 63 characters, mixed case: the defaults built from it must stay valid

@@ -113,6 +113,16 @@ def cloud_refusal(connector: Connector, deployment_mode: str) -> str:
     return ""
 
 
+def check_asset_format(question: str, value: Any) -> str:
+    """Only the flat ODCS form runs: `dativo run` stops on an asset without a top-level schema."""
+    if value == "legacy":
+        return (
+            f"{question}: 'legacy' cannot be used: `dativo run` refuses the nested asset form "
+            "(it needs a top-level schema); use odcs"
+        )
+    return ""
+
+
 def check_connector(connector: Connector, role: str, deployment_mode: str) -> str:
     if role not in connector.roles:
         return f"{connector.name} cannot be used as a {role} (roles: {', '.join(connector.roles)})"

@@ -46,27 +46,6 @@ def _asset_target(answers: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _legacy_asset(answers: Mapping[str, Any], fields: list[dict[str, Any]], description: str) -> dict[str, Any]:
-    """The nested `asset:` form of the spec's example."""
-    asset = {
-        "name": answers["asset_name"],
-        "source_type": answers["source_connector"],
-        "object": answers["object_name"],
-        "version": str(answers["asset_version"]),
-    }
-    if description:
-        asset["description"] = description
-    asset["schema"] = fields
-    asset["governance"] = {
-        "owner": answers["owner"],
-        "tags": parse_list(answers.get("tags")),
-        "classification": classifications(fields),
-        "retention_days": int(answers["retention_days"]),
-    }
-    asset["target"] = _asset_target(answers)
-    return {"asset": asset}
-
-
 def _odcs_asset(answers: Mapping[str, Any], fields: list[dict[str, Any]], description: str) -> dict[str, Any]:
     """The flat ODCS v3.0.2 form with Dativo's extensions, which the runtime loads."""
     asset = {
@@ -77,8 +56,8 @@ def _odcs_asset(answers: Mapping[str, Any], fields: list[dict[str, Any]], descri
         "name": answers["asset_name"],
         "version": str(answers["asset_version"]),
         "status": "active",
-        "tenant": answers["tenant_id"],
     }
+    asset["tenant"] = answers["tenant_id"]
     if description:
         asset["description"] = {"purpose": description}
     asset["tags"] = parse_list(answers.get("tags"))
@@ -95,9 +74,8 @@ def _odcs_asset(answers: Mapping[str, Any], fields: list[dict[str, Any]], descri
 
 
 def build_asset(registry: Registry, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """The asset in the form chosen by `asset_format`."""
-    build = _legacy_asset if answers.get("asset_format") == "legacy" else _odcs_asset
-    return build(answers, classified_fields(registry, answers), str(answers.get("description") or ""))
+    """The asset in ODCS form, the only one `dativo run` accepts (see checks.check_asset_format)."""
+    return _odcs_asset(answers, classified_fields(registry, answers), str(answers.get("description") or ""))
 
 
 def _incremental(connector: Connector, answers: Mapping[str, Any]) -> dict[str, Any] | None:
