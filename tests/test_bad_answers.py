@@ -33,6 +33,8 @@ BAD_ANSWERS: list[tuple[str, dict[str, Any], str]] = [
     ("tenant tab", {"tenant_id": "ac\tme"}, "tenant_id: 'ac\\tme' is not a valid name"),
     ("tenant newline", {"tenant_id": "acme\n"}, "tenant_id: 'acme\\n' is not a valid name"),
     ("tenant too long", {"tenant_id": "a" * 64}, f"tenant_id: {'a' * 64!r} is not a valid name"),
+    ("domain slash", {**STRIPE, "domain": "sales/eu"}, "domain: 'sales/eu' is not a valid name; use letters, digits"),
+    ("product dash", {**STRIPE, "data_product": "c-360"}, "data_product: 'c-360' is not a valid name"),
     ("asset digit", {**STRIPE, "asset_name": "9lives"}, "asset_name: '9lives' is not a valid name"),
     ("asset backslash", {**STRIPE, "asset_name": "a\\b"}, "asset_name: 'a\\\\b' is not a valid name"),
     ("object dot", {**STRIPE, "object_name": "cus.tomers"}, "object_name: 'cus.tomers' is not a valid name"),

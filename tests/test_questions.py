@@ -319,6 +319,17 @@ def test_description_lands_in_the_asset(workspace):
     assert asset["description"] == {"purpose": "Customer master: billing"}
 
 
+def test_domain_and_data_product_land_in_the_asset_only_when_given(tmp_path):
+    given = generate(tmp_path / "given", {"source_connector": "stripe", "domain": "sales", "data_product": "crm"})
+    asset, _ = generated_files(tmp_path / "given", given)
+    assert (asset["domain"], asset["dataProduct"]) == ("sales", "crm")
+    assert (given["domain"], given["data_product"]) == ("sales", "crm")
+    empty = generate(tmp_path / "empty", {"source_connector": "stripe", "domain": "sales"})
+    asset, _ = generated_files(tmp_path / "empty", empty)
+    assert asset["domain"] == "sales"
+    assert "dataProduct" not in asset
+
+
 LONG_TENANT = "Acme_" + "x" * 58  # 63 characters, mixed case: the defaults built from it must stay valid
 
 

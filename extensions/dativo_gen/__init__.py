@@ -119,6 +119,7 @@ class Globals:
         get = self.registry.get
         return {
             "check_identifier": checks.check_identifier,
+            "check_optional_name": checks.check_optional_name,
             "check_table_name": checks.check_table_name,
             "check_email": checks.check_email,
             "check_version": checks.check_version,

@@ -42,6 +42,13 @@ def check_identifier(question: str, value: Any) -> str:
     return _check_pattern(question, value, IDENTIFIER, f"is not a valid name; {IDENTIFIER_RULE}")
 
 
+def check_optional_name(question: str, value: Any) -> str:
+    """A name that may stay empty, such as the domain the runtime puts in every object key."""
+    if value == "":
+        return ""
+    return _check_pattern(question, value, IDENTIFIER, f"is not a valid name; {IDENTIFIER_RULE}, or leave it empty")
+
+
 def check_table_name(question: str, value: Any) -> str:
     return _check_pattern(
         question,

@@ -57,6 +57,11 @@ def _odcs_asset(answers: Mapping[str, Any], fields: list[dict[str, Any]], descri
         "version": str(answers["asset_version"]),
         "status": "active",
     }
+    # Where the data lands: the runtime writes under s3://<bucket>/<domain>/<dataProduct>/.
+    if answers.get("domain"):
+        asset["domain"] = answers["domain"]
+    if answers.get("data_product"):
+        asset["dataProduct"] = answers["data_product"]
     asset["tenant"] = answers["tenant_id"]
     if description:
         asset["description"] = {"purpose": description}
