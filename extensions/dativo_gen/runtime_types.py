@@ -9,6 +9,7 @@ the runtime maps to the same meaning, and the person's own name stays beside it 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 # Type names the runtime maps to a typed column (parquet_writer.py, schema_validator.py).
@@ -27,3 +28,41 @@ def asset_field(field: dict[str, Any]) -> dict[str, Any]:
     if entry["type"] != field["type"]:
         entry["physicalType"] = field["type"]
     return entry | {key: value for key, value in field.items() if key not in entry and key != "type"}
+
+
+# The text forms the runtime's validator parses as a timestamp, date or datetime
+# (schema_validator.py); any other text fails a strict run.
+TIMESTAMP_TEXT_FORMATS = (
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%dT%H:%M:%S.%fZ",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d",
+    "%Y-%m-%dT%H:%M:%S%z",
+)
+# Why a column is inferred as a string field although it holds numbers or times.
+DECIMAL_VALUES = "the runtime's strict validator does not take decimal (Python Decimal) values as double"
+MONEY_VALUES = "money values arrive as text with a currency sign, which no number type takes"
+ZONED_FRACTION_VALUES = "the runtime's validator cannot parse timestamps with both fractional seconds and a zone offset"
+BIT_VALUES = "bit values arrive as raw bytes, which the runtime's validator does not take as boolean"
+NON_ISO_TIME_VALUES = (
+    "the runtime's validator reads dates and timestamps only as ISO text: 2024-05-01, "
+    "2024-05-01 13:45:00, or 2024-05-01T13:45:00 with a fraction (.123) or a zone (Z, +02:00), "
+    "not both"
+)
+
+
+def reads_as_timestamp(text: str) -> bool:
+    for text_format in TIMESTAMP_TEXT_FORMATS:
+        try:
+            datetime.strptime(text, text_format)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+def kept_as_text(columns: list[str], reason: str) -> str:
+    """The one note for all columns inferred as strings for the same reason."""
+    return f"{', '.join(columns)}: string field{'s' if len(columns) > 1 else ''}, because {reason}"

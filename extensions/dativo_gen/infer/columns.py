@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .values import widen
+from ..runtime_types import NON_ISO_TIME_VALUES, kept_as_text
+from .values import TIME_TEXT, widen
 
 NOT_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9_]+")
 MAX_NAME_LENGTH = 128
@@ -67,7 +68,19 @@ class Columns:
                 column.values += 1
 
     def fields(self) -> tuple[list[dict[str, Any]], list[str]]:
-        """The schema fields, and notes on the names that had to change."""
-        return named_fields(
-            (raw, column.type or "string", 0 < column.values == self.rows) for raw, column in self.columns.items()
+        """The schema fields, and notes on the names that had to change or dates kept as text."""
+        fields, notes = named_fields(
+            (raw, field_type(column.type), 0 < column.values == self.rows) for raw, column in self.columns.items()
         )
+        as_text = [
+            field["name"]
+            for field, column in zip(fields, self.columns.values(), strict=True)
+            if column.type == TIME_TEXT
+        ]
+        if as_text:
+            notes.append(kept_as_text(as_text, NON_ISO_TIME_VALUES))
+        return fields, notes
+
+
+def field_type(value_type: str | None) -> str:
+    return "string" if value_type in (None, TIME_TEXT) else value_type

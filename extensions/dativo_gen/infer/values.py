@@ -6,6 +6,8 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from ..runtime_types import reads_as_timestamp
+
 INT32 = range(-(2**31), 2**31)
 INT64 = range(-(2**63), 2**63)
 BOOLEAN_WORDS = frozenset({"true", "false", "t", "f", "yes", "no"})
@@ -25,9 +27,11 @@ TIMESTAMP_FORMATS = (
 DATE_SHAPE = re.compile(r"^[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}$")
 TIMESTAMP_SHAPE = re.compile(r"^[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}[T ][0-9]{1,2}:[0-9]{2}")
 
+# A date or timestamp written in a form the runtime cannot parse: a string field, with a note.
+TIME_TEXT = "time_text"
 # Widening order for numbers and for dates; any other mix is a string.
 NUMERIC = ("integer", "bigint", "double")
-TEMPORAL = ("date", "timestamp")
+TEMPORAL = ("date", "timestamp", TIME_TEXT)
 
 
 def _parses(text: str, formats: tuple[str, ...]) -> bool:
@@ -52,7 +56,9 @@ def _temporal_text_type(text: str) -> str:
         (TIMESTAMP_SHAPE, datetime.fromisoformat, TIMESTAMP_FORMATS, "timestamp"),
     ):
         if shape.match(text):
-            return kind if _parses_iso(parse_iso, text) or _parses(text, formats) else "string"
+            if not (_parses_iso(parse_iso, text) or _parses(text, formats)):
+                return "string"
+            return kind if reads_as_timestamp(text) else TIME_TEXT
     return "string"
 
 
