@@ -63,7 +63,7 @@ def test_postgres_asks_table_cursor_and_connection_from_the_recipe(workspace):
         "incremental": {"strategy": "updated_at", "cursor_field": "updated_at", "lookback_days": 1},
     }
     assert asset["schema"] == [
-        {"name": "id", "type": "bigint", "required": True},
+        {"name": "id", "type": "integer", "physicalType": "bigint", "required": True},
         {"name": "updated_at", "type": "timestamp", "required": True},
     ]
     # in the recipe's order, although Copier sorts the keys of the answer
