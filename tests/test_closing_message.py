@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_copier
+from conftest import ROOT, copy_template, run_copier
 
 WIDTH = 80
 STORAGE_S3 = {"S3_ENDPOINT", "AWS_REGION"}
@@ -56,11 +56,11 @@ CASES = [
 ]
 
 
-def closing_message(tmp_path: Path, answers: dict[str, str]) -> str:
+def closing_message(tmp_path: Path, answers: dict[str, str], template: Path = ROOT) -> str:
     args = ["copy", "--trust", "--defaults", "--vcs-ref", "HEAD"]
     for key, value in answers.items():
         args += ["--data", f"{key}={value}"]
-    status, stderr = run_copier(*args, str(ROOT), str(tmp_path / "workspace"))
+    status, stderr = run_copier(*args, str(template), str(tmp_path / "workspace"))
     assert status == 0, stderr
     return stderr[stderr.index("Generation complete.") :].rstrip()
 
@@ -133,3 +133,19 @@ def test_the_next_steps_hold_the_run_command_and_the_update_command(tmp_path):
     assert "dativo run --config /app/jobs/mycompany/stripe_charges_to_iceberg.yaml --mode self_hosted" in text
     assert "copier update --trust --defaults --data KEY=VALUE -a .copier-answers/mycompany/" in text
     assert "orchestrator.schedules" in text
+
+
+def test_nessie_uri_is_named_when_a_catalog_commits_and_the_job_names_no_uri(tmp_path):
+    """Only a recipe's top-level `catalog` turns the Iceberg commit on; then the URI is the job's or NESSIE_URI."""
+    template = copy_template(tmp_path / "template")
+    recipe = template / "connectors" / "iceberg.yaml"
+    recipe.write_text(recipe.read_text(encoding="utf-8") + "catalog: nessie\n", encoding="utf-8")
+    stripe = {"source_connector": "stripe"}
+
+    without_uri = sections(closing_message(tmp_path / "a", {**stripe, "configure_nessie": "false"}, template))
+    with_uri = sections(closing_message(tmp_path / "b", stripe, template))
+    without_catalog = sections(closing_message(tmp_path / "c", {**stripe, "configure_nessie": "false"}))
+
+    assert "NESSIE_URI" in variables(without_uri["Settings to set where dativo run runs:"])
+    assert "NESSIE_URI" not in variables(with_uri["Settings to set where dativo run runs:"])
+    assert "NESSIE_URI" not in variables(without_catalog["Settings to set where dativo run runs:"])
