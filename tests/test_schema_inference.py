@@ -15,9 +15,15 @@ from conftest import ROOT, generate, generated_files, git, load_yaml, run_cli, r
 from dativo_gen.fields import field_text
 from dativo_gen.infer.database import field_type, introspect_table, text_notes
 from dativo_gen.infer.sample import MAX_BYTES, MAX_ROWS, infer_sample
-from dativo_gen.infer.values import TIME_TEXT, text_type
+from dativo_gen.infer.values import BOOLEAN_TEXT, TIME_TEXT, text_type
 from dativo_gen.registry import load_registry
-from dativo_gen.runtime_types import DECIMAL_VALUES, NON_ISO_TIME_VALUES, ZONED_FRACTION_VALUES, reads_as_timestamp
+from dativo_gen.runtime_types import (
+    DECIMAL_VALUES,
+    NON_ISO_TIME_VALUES,
+    SHORT_BOOLEAN_VALUES,
+    ZONED_FRACTION_VALUES,
+    reads_as_timestamp,
+)
 from db_servers import PASSWORD
 
 
@@ -45,7 +51,8 @@ def schema_of(asset: dict) -> list[tuple[str, str, bool]]:
         ("3.25", "double"),
         ("1e-3", "double"),
         ("TRUE", "boolean"),
-        ("f", "boolean"),
+        ("no", "boolean"),
+        ("f", BOOLEAN_TEXT),  # the runtime reads true/false, yes/no, on/off, 1/0 only
         ("2024-02-29", "date"),
         ("2023-02-29", "string"),  # no such day
         ("31.12.2024", TIME_TEXT),
@@ -476,12 +483,12 @@ def test_types_the_runtime_cannot_carry_are_strings_with_one_note_per_reason():
     ]
 
 
-def test_sample_times_the_runtime_cannot_parse_are_strings_with_one_note(tmp_path):
+def test_sample_values_the_runtime_cannot_read_are_strings_with_one_note_per_reason(tmp_path):
     sample = tmp_path / "events.csv"
     sample.write_text(
-        "id,seen_at,day,logged_at\n"
-        "1,2024-05-01T13:45:00.123+02:00,31.12.2024,2024-05-01T13:45:00Z\n"
-        "2,2024-05-02T08:00:00.5+00:00,01.01.2025,2024-05-02 08:00:00\n"
+        "id,seen_at,day,logged_at,paid,open\n"
+        "1,2024-05-01T13:45:00.123+02:00,31.12.2024,2024-05-01T13:45:00Z,t,yes\n"
+        "2,2024-05-02T08:00:00.5+00:00,01.01.2025,2024-05-02 08:00:00,f,no\n"
     )
     inference = infer_sample(str(sample))
     assert [(f["name"], f["type"]) for f in inference.fields] == [
@@ -489,9 +496,12 @@ def test_sample_times_the_runtime_cannot_parse_are_strings_with_one_note(tmp_pat
         ("seen_at", "string"),
         ("day", "string"),
         ("logged_at", "timestamp"),
+        ("paid", "string"),
+        ("open", "boolean"),
     ]
-    assert [note for note in inference.notes if NON_ISO_TIME_VALUES in note] == [
-        f"seen_at, day: string fields, because {NON_ISO_TIME_VALUES}"
+    assert inference.notes == [
+        f"seen_at, day: string fields, because {NON_ISO_TIME_VALUES}",
+        f"paid: string field, because {SHORT_BOOLEAN_VALUES}",
     ]
     assert reads_as_timestamp("2024-05-02 08:00:00") and not reads_as_timestamp("31.12.2024")
 

@@ -53,6 +53,15 @@ NON_ISO_TIME_VALUES = (
 )
 
 
+SHORT_BOOLEAN_VALUES = "the runtime's validator reads booleans as true/false, yes/no, on/off or 1/0, not t/f"
+# The words the runtime's validator takes as a boolean, in any case.
+BOOLEAN_TEXT_WORDS = frozenset({"true", "1", "yes", "on", "false", "0", "no", "off"})
+
+
+def reads_as_boolean(text: str) -> bool:
+    return text.lower() in BOOLEAN_TEXT_WORDS
+
+
 def reads_as_timestamp(text: str) -> bool:
     for text_format in TIMESTAMP_TEXT_FORMATS:
         try:

@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..runtime_types import NON_ISO_TIME_VALUES, kept_as_text
-from .values import TIME_TEXT, widen
+from ..runtime_types import NON_ISO_TIME_VALUES, SHORT_BOOLEAN_VALUES, kept_as_text
+from .values import BOOLEAN_TEXT, TIME_TEXT, widen
 
+# Value types the runtime cannot read as what they look like, and why.
+AS_TEXT = {TIME_TEXT: NON_ISO_TIME_VALUES, BOOLEAN_TEXT: SHORT_BOOLEAN_VALUES}
 NOT_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9_]+")
 MAX_NAME_LENGTH = 128
 
@@ -72,15 +74,16 @@ class Columns:
         fields, notes = named_fields(
             (raw, field_type(column.type), 0 < column.values == self.rows) for raw, column in self.columns.items()
         )
-        as_text = [
-            field["name"]
-            for field, column in zip(fields, self.columns.values(), strict=True)
-            if column.type == TIME_TEXT
-        ]
-        if as_text:
-            notes.append(kept_as_text(as_text, NON_ISO_TIME_VALUES))
+        for value_type, reason in AS_TEXT.items():
+            names = [
+                field["name"]
+                for field, column in zip(fields, self.columns.values(), strict=True)
+                if column.type == value_type
+            ]
+            if names:
+                notes.append(kept_as_text(names, reason))
         return fields, notes
 
 
 def field_type(value_type: str | None) -> str:
-    return "string" if value_type in (None, TIME_TEXT) else value_type
+    return "string" if value_type is None or value_type in AS_TEXT else value_type
