@@ -28,9 +28,11 @@ DATABASE_VARIABLES = {
 }
 # Read from the environment whatever the job says (user and password are never written).
 DATABASE_CREDENTIALS = {"postgres": ("PGUSER", "PGPASSWORD"), "mysql": ("MYSQL_USER", "MYSQL_PASSWORD")}
+# The uploader's fallbacks for what the storage mapping leaves out, MinIO's or AWS's.
+STORAGE_ENDPOINT = {"minio": "MINIO_ENDPOINT", "s3": "S3_ENDPOINT"}
 STORAGE_VARIABLES = {
-    "minio": ("MINIO_ENDPOINT", "MINIO_ACCESS_KEY", "MINIO_SECRET_KEY"),
-    "s3": ("S3_ENDPOINT", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"),
+    "minio": ("MINIO_ACCESS_KEY", "MINIO_SECRET_KEY"),
+    "s3": ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"),
 }
 BUCKET_VARIABLE = "S3_BUCKET"
 DEFAULT_ENDPOINT = "http://localhost:9000"
@@ -106,19 +108,24 @@ def _source_needs(needs: RunNeeds, source: Connector, job: Mapping[str, Any], te
 
 def _target_needs(needs: RunNeeds, target: Connector, job: Mapping[str, Any]) -> None:
     connection = merged_connection(target, job.get("target") or {})
-    storage = "minio" if "minio" in connection or target.name == "minio" else "s3"
+    minio = "minio" in connection or any(name.startswith("MINIO_") for name in env_references(connection))
+    storage = "minio" if minio else "s3"
     if not landing_bucket(target, job):
         needs.add(BUCKET_VARIABLE)
+    endpoint = storage_mapping(connection).get("endpoint")
+    if not endpoint or env_references(endpoint):
+        needs.add(STORAGE_ENDPOINT[storage])
+        example = " (for AWS: https://s3.amazonaws.com)" if storage == "s3" else ""
+        needs.notes.append(
+            f"Set {env_references(endpoint)[0] if endpoint else STORAGE_ENDPOINT[storage]}: without an endpoint "
+            f"the runtime writes to {DEFAULT_ENDPOINT}{example}."
+        )
     needs.add(*env_references(storage_mapping(connection)), *STORAGE_VARIABLES[storage])
     if target.recipe.get("catalog"):
         # An Iceberg commit: the Nessie URI is the job's, else NESSIE_URI.
         nessie = connection.get("nessie")
         uri = nessie.get("uri") if isinstance(nessie, dict) else nessie
         needs.add(*(env_references(uri) if uri else ["NESSIE_URI"]))
-    example = " (for AWS: https://s3.amazonaws.com)" if storage == "s3" else ""
-    needs.notes.append(
-        f"Set {STORAGE_VARIABLES[storage][0]}: without an endpoint the runtime writes to {DEFAULT_ENDPOINT}{example}."
-    )
 
 
 def run_needs(source: Connector, target: Connector, job: Mapping[str, Any], tenant: str) -> RunNeeds:
