@@ -84,6 +84,12 @@ def data_location(target: Connector, job: Mapping[str, Any], asset: Mapping[str,
     return f"s3://{bucket}/{asset.get('domain') or 'default'}/{asset.get('dataProduct') or 'default'}/{table}/"
 
 
+def commits_to_catalog(target: Connector, job: Mapping[str, Any]) -> bool:
+    """Only a recipe's top-level `catalog` turns the Iceberg commit on, read from the recipe the job names."""
+    names_recipe = str(job.get("target_connector_path", "")).endswith(f"/connectors/{target.name}.yaml")
+    return bool(target.recipe.get("catalog")) and names_recipe
+
+
 def _source_needs(needs: RunNeeds, source: Connector, job: Mapping[str, Any], tenant: str) -> None:
     connection = (job.get("source") or {}).get("connection")
     if source.kind == DATABASE:
@@ -121,7 +127,7 @@ def _target_needs(needs: RunNeeds, target: Connector, job: Mapping[str, Any]) ->
             f"the runtime writes to {DEFAULT_ENDPOINT}{example}."
         )
     needs.add(*env_references(storage_mapping(connection)), *STORAGE_VARIABLES[storage])
-    if target.recipe.get("catalog"):
+    if commits_to_catalog(target, job):
         # An Iceberg commit: the Nessie URI is the job's, else NESSIE_URI.
         nessie = connection.get("nessie")
         uri = nessie.get("uri") if isinstance(nessie, dict) else nessie
