@@ -10,46 +10,48 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_template, run_copier
+from conftest import ROOT, copy_template, load_yaml, run_copier
 
 WIDTH = 80
 STORAGE_S3 = {"S3_ENDPOINT", "AWS_REGION"}
 KEYS_S3 = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
 
-# (case id, answers, location, settings, secrets)
+# (case id, answers, (bucket, folders), settings, secrets); a bucket of None is the one the
+# job nests where the writer reads it (connection.s3 / .minio), else the S3_BUCKET variable.
+JOB_BUCKET = None
 CASES = [
     (
         "stripe to iceberg",
         {"tenant_id": "mycompany", "source_connector": "stripe"},
-        "s3://mycompany-data-lake/default/default/stripe_charges/",
+        ("mycompany-data-lake", "default/default/stripe_charges/"),
         STORAGE_S3,
         KEYS_S3 | {"STRIPE_API_KEY"},
     ),
     (
         "hubspot to iceberg, domain and data product",
         {"source_connector": "hubspot", "domain": "sales", "data_product": "crm_360", "s3_bucket": "lake-eu"},
-        "s3://lake-eu/sales/crm_360/hubspot_contacts/",
+        ("lake-eu", "sales/crm_360/hubspot_contacts/"),
         STORAGE_S3,
         KEYS_S3 | {"HUBSPOT_API_KEY"},
     ),
     (
         "postgres to s3",
         {"source_connector": "postgres", "target_connector": "s3", "asset_name": "Orders"},
-        None,  # the s3 job's bucket is not where the writer looks: S3_BUCKET decides
+        (JOB_BUCKET, "default/default/orders/"),  # the runtime lowercases the asset name
         STORAGE_S3 | {"PGHOST", "PGPORT", "PGDATABASE", "PGUSER"},
         KEYS_S3 | {"PGPASSWORD"},
     ),
     (
         "mysql without connection to minio",
         {"source_connector": "mysql", "configure_connection": "false", "target_connector": "minio"},
-        None,
+        (JOB_BUCKET, "default/default/mysql_orders/"),
         {"MINIO_ENDPOINT", "MYSQL_HOST", "MYSQL_PORT", "MYSQL_DATABASE", "MYSQL_USER"},
         {"MINIO_ACCESS_KEY", "MINIO_SECRET_KEY", "MYSQL_PASSWORD"},
     ),
     (
         "csv to postgres",
         {"source_connector": "csv", "fields": "id:integer!", "target_connector": "postgres"},
-        None,
+        ("$S3_BUCKET", "default/default/csv_file/"),  # no postgres writer: every target goes to S3
         STORAGE_S3,
         KEYS_S3,
     ),
@@ -84,19 +86,19 @@ def test_the_message_names_what_the_runtime_reads(tmp_path, answers, location, s
     parts = sections(message)
 
     assert all(len(line) <= WIDTH for line in message.splitlines()), message
+    bucket, folders = location
+    if bucket is JOB_BUCKET:
+        job = next((tmp_path / "workspace" / "jobs").rglob("*.yaml"))
+        connection = load_yaml(job)["target"].get("connection") or {}
+        bucket = (connection.get("s3") or connection.get("minio") or {}).get("bucket") or "$S3_BUCKET"
     landing = parts["The data lands in:"]
-    asset = answers.get("asset_name", "").lower() or None
-    if location:
-        assert landing == [f"  {location}"]
-    else:
-        assert landing[0].startswith("  s3://$S3_BUCKET/default/default/")
-        assert any("S3_BUCKET" in line for line in landing[1:])
-        settings = settings | {"S3_BUCKET"}
-    if asset:
-        assert landing[0].endswith(f"/{asset}/"), "the runtime lowercases the asset name in the key"
+    assert landing[0] == f"  s3://{bucket}/{folders}"
+    from_variable = bucket == "$S3_BUCKET"
+    assert any("S3_BUCKET" in line for line in landing[1:]) == from_variable
+    expected_settings = settings | ({"S3_BUCKET"} if from_variable else set())
     environment_settings = variables(parts["Settings to set where dativo run runs:"])
     environment_secrets = variables(parts["Secrets to set there (never in the files):"])
-    assert environment_settings == settings
+    assert environment_settings == expected_settings
     assert environment_secrets == secrets
     assert not environment_settings & environment_secrets
 
