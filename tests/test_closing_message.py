@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_template, load_yaml, run_copier
+from conftest import ROOT, copy_template, generate, generated_files, load_yaml, run_copier
+from dativo_gen.registry import load_registry
+from dativo_gen.run_environment import run_needs
 
 WIDTH = 80
 STORAGE_S3 = {"S3_ENDPOINT", "AWS_REGION"}
@@ -138,16 +140,23 @@ def test_the_next_steps_hold_the_run_command_and_the_update_command(tmp_path):
 
 
 def test_nessie_uri_is_named_when_a_catalog_commits_and_the_job_names_no_uri(tmp_path):
-    """Only a recipe's top-level `catalog` turns the Iceberg commit on; then the URI is the job's or NESSIE_URI."""
+    """Only a recipe's top-level `catalog` turns the Iceberg commit on; the URI is then the job's, else NESSIE_URI."""
     template = copy_template(tmp_path / "template")
     recipe = template / "connectors" / "iceberg.yaml"
-    recipe.write_text(recipe.read_text(encoding="utf-8") + "catalog: nessie\n", encoding="utf-8")
-    stripe = {"source_connector": "stripe"}
+    if "\ncatalog:" not in recipe.read_text(encoding="utf-8"):
+        recipe.write_text(recipe.read_text(encoding="utf-8") + "catalog: nessie\n", encoding="utf-8")
+    registry = load_registry(template)
+    answers = generate(tmp_path / "workspace", {"source_connector": "stripe"}, template)
+    _, job = generated_files(tmp_path / "workspace", answers)
+    source, target = registry.get("stripe"), registry.get("iceberg")
+    assert job["target"]["connection"]["nessie"]["uri"].startswith("http")
 
-    without_uri = sections(closing_message(tmp_path / "a", {**stripe, "configure_nessie": "false"}, template))
-    with_uri = sections(closing_message(tmp_path / "b", stripe, template))
-    without_catalog = sections(closing_message(tmp_path / "c", {**stripe, "configure_nessie": "false"}))
+    def settings(job):
+        return run_needs(source, target, job, "acme").settings
 
-    assert "NESSIE_URI" in variables(without_uri["Settings to set where dativo run runs:"])
-    assert "NESSIE_URI" not in variables(with_uri["Settings to set where dativo run runs:"])
-    assert "NESSIE_URI" not in variables(without_catalog["Settings to set where dativo run runs:"])
+    edited = {**job, "target": {**job["target"], "connection": dict(job["target"]["connection"])}}
+    del edited["target"]["connection"]["nessie"]  # a hand edit that drops the URI
+    elsewhere = {**edited, "target_connector_path": "/app/connectors/without_catalog/iceberg.yaml"}
+    assert "NESSIE_URI" not in settings(job)
+    assert "NESSIE_URI" in settings(edited)
+    assert "NESSIE_URI" not in settings(elsewhere)
