@@ -34,7 +34,7 @@ TEMPLATE_ROOT = Path(__file__).resolve().parents[1]
 REGISTRY_FILE = TEMPLATE_ROOT / "registry" / "connectors.yaml"
 RUNTIME_MODULE = TEMPLATE_ROOT / "extensions" / "dativo_gen" / "runtime.py"
 STAGING_ROOT = Path(".dativo-gen")
-ASSET_SCHEMAS = {"odcs": "asset-odcs.schema.json", "legacy": "asset-legacy.schema.json"}
+ASSET_SCHEMA = "asset-odcs.schema.json"
 JOB_SCHEMA = "job.schema.json"
 STAGED_FILES = ("asset.yaml", "job.yaml")
 
@@ -164,16 +164,29 @@ def remove_staging(staging: Path) -> None:
     remove_empty_dirs(staging, STAGING_ROOT)
 
 
+def legacy_asset_problem(document: Any, shown_as: str) -> str:
+    """`dativo run` stops before reading data when the asset has no top-level schema list."""
+    if isinstance(document, dict) and "asset" in document and "schema" not in document:
+        return (
+            f"{shown_as}: the nested legacy asset form is refused by `dativo run`, which needs a top-level "
+            "schema; generate the asset with asset_format odcs"
+        )
+    return ""
+
+
 def check_staged(options: Options) -> list[str]:
     problems = []
     for staged_name, final, schema in (
-        ("asset.yaml", options.asset, ASSET_SCHEMAS[options.asset_format]),
+        ("asset.yaml", options.asset, ASSET_SCHEMA),
         ("job.yaml", options.job, JOB_SCHEMA),
     ):
         try:
             document = load_document(options.staging / staged_name, str(final))
         except InvalidOutput as error:
             problems.append(str(error))
+            continue
+        if schema == ASSET_SCHEMA and (problem := legacy_asset_problem(document, str(final))):
+            problems.append(problem)
             continue
         errors = validation_errors(document, schema, str(final), options.cache_dir)
         if not errors and schema == JOB_SCHEMA:
@@ -186,7 +199,6 @@ class Options(NamedTuple):
     staging: Path
     asset: Path
     job: Path
-    asset_format: str = "odcs"
     operation: str = "copy"
     answers_file: Path | None = None
     cache_dir: Path | None = None
@@ -196,7 +208,7 @@ PATH_OPTIONS = ("staging", "asset", "job", "answers_file", "cache_dir")
 
 
 def parse_options(argv: list[str]) -> Options:
-    """--staging DIR --asset FILE --job FILE [--asset-format F] [--operation OP] [--answers-file F] [--cache-dir D]
+    """--staging DIR --asset FILE --job FILE [--operation OP] [--answers-file F] [--cache-dir D]
 
     Parsed by hand: this runs on every generation, and argparse or getopt take longer
     to import than the whole parse.
@@ -207,8 +219,6 @@ def parse_options(argv: list[str]) -> Options:
         if not flag.startswith("--") or name not in Options._fields:
             raise SystemExit(f"place_files.py: unknown option {flag}\n{parse_options.__doc__.splitlines()[0]}")
         values[name] = Path(value) if name in PATH_OPTIONS else value
-    if values.get("asset_format", "odcs") not in ASSET_SCHEMAS:
-        raise SystemExit(f"place_files.py: --asset-format must be one of {', '.join(sorted(ASSET_SCHEMAS))}")
     return Options(**values)
 
 

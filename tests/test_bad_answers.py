@@ -33,6 +33,8 @@ BAD_ANSWERS: list[tuple[str, dict[str, Any], str]] = [
     ("tenant tab", {"tenant_id": "ac\tme"}, "tenant_id: 'ac\\tme' is not a valid name"),
     ("tenant newline", {"tenant_id": "acme\n"}, "tenant_id: 'acme\\n' is not a valid name"),
     ("tenant too long", {"tenant_id": "a" * 64}, f"tenant_id: {'a' * 64!r} is not a valid name"),
+    ("domain slash", {**STRIPE, "domain": "sales/eu"}, "domain: 'sales/eu' is not a valid name; use letters, digits"),
+    ("product dash", {**STRIPE, "data_product": "c-360"}, "data_product: 'c-360' is not a valid name"),
     ("asset digit", {**STRIPE, "asset_name": "9lives"}, "asset_name: '9lives' is not a valid name"),
     ("asset backslash", {**STRIPE, "asset_name": "a\\b"}, "asset_name: 'a\\\\b' is not a valid name"),
     ("object dot", {**STRIPE, "object_name": "cus.tomers"}, "object_name: 'cus.tomers' is not a valid name"),
@@ -121,6 +123,11 @@ BAD_ANSWERS: list[tuple[str, dict[str, Any], str]] = [
     ("jobs backslash", {**STRIPE, "jobs_dir": "jobs\\acme"}, "jobs_dir: 'jobs\\\\acme' must be a folder inside"),
     ("runtime relative", {**STRIPE, "runtime_root": "app"}, "runtime_root: 'app' must be an absolute folder"),
     # choices, connectors and keys
+    (
+        "asset format legacy",
+        {**STRIPE, "asset_format": "legacy"},
+        "asset_format: 'legacy' cannot be used: `dativo run` refuses the nested asset form (it needs a top-level",
+    ),
     ("environment", {**STRIPE, "environment": "production"}, "environment: 'production' is not one of dev, staging"),
     ("log level", {**STRIPE, "log_level": "TRACE"}, "log_level: 'TRACE' is not one of DEBUG, INFO, WARNING, ERROR"),
     (

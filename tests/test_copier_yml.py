@@ -27,6 +27,8 @@ PUBLIC_ANSWER_KEYS = [
     "pii_fields",
     "sensitive_fields",
     "owner",
+    "domain",  # issue #12
+    "data_product",
     "tags",
     "retention_days",
     "file_format",

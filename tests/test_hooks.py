@@ -46,8 +46,6 @@ def run_hook(workspace: Path, operation: str = "copy", *extra: str) -> subproces
             str(ASSET),
             "--job",
             str(JOB),
-            "--asset-format",
-            "odcs",
             "--operation",
             operation,
             "--answers-file",
@@ -165,6 +163,29 @@ def test_invalid_asset_is_reported_with_its_path(staged):
     result = run_hook(staged)
     assert result.returncode == 1
     assert f"{ASSET}: $.schema[1].type: 'varchar' must be one of" in result.stderr
+
+
+def test_a_type_the_runtime_would_store_as_text_is_refused(staged):
+    """`dativo run` writes unknown type names, bigint included, as string columns."""
+    corrupt(staged, "asset.yaml", lambda asset: asset["schema"][0].update(type="bigint"))
+    result = run_hook(staged)
+    assert result.returncode == 1
+    assert f"{ASSET}: $.schema[0].type: 'bigint' must be one of" in result.stderr
+
+
+def test_a_legacy_asset_is_refused_as_dativo_run_refuses_it(staged):
+    def nest(asset):
+        nested = {key: asset.pop(key) for key in list(asset)}
+        asset["asset"] = nested
+
+    corrupt(staged, "asset.yaml", nest)
+    result = run_hook(staged)
+    assert result.returncode == 1
+    problems = result.stderr.splitlines()[1:]
+    assert len(problems) == 1
+    assert problems[0].startswith(f"  {ASSET}: the nested legacy asset form is refused by `dativo run`")
+    assert "top-level schema" in problems[0]
+    assert files_in(staged) == []
 
 
 def test_failed_update_keeps_the_existing_job_and_answers(staged):

@@ -59,12 +59,16 @@ SESSION: list[tuple[str, str]] = [
     ("Other sensitive fields (SENSITIVE)", ENTER),  # checkbox: nothing pre-selected, none wanted
     ("Owner email", retype("data-team")),
     ("'data-team' is not an email address", retype("data-team@mycompany.com")),
+    ("Data domain (optional", ENTER),  # empty: the runtime writes to default/
+    ("Data product within the domain", ENTER),  # empty
     ("Tags, comma-separated", ENTER),  # [stripe, customers]
     ("Retention in days", retype("30")),
     ("File format of the landed data", ENTER),  # parquet, the only choice
     ("Partitioning columns, comma-separated", ENTER),  # [ingest_date]
     ("Schema evolution mode", ENTER),  # strict
-    ("Asset file format", ENTER),  # odcs
+    ("Asset file format", ""),
+    # legacy is listed but disabled: the cursor skips it and Enter takes odcs
+    ("legacy (nested asset: form, refused by dativo run)", DOWN + ENTER),
     ("Environment", ENTER),  # dev
     ("Objects to sync, comma-separated", ENTER),  # [customers]
     ("Enable incremental sync?", ENTER),  # yes
@@ -205,7 +209,8 @@ def test_fields_inferred_from_a_sample_are_the_editable_default(tmp_path):
         ("Fields, comma-separated: name:type", "\x7f, note]" + ENTER),
         ("Fields holding personal data (PII)", ENTER),  # email comes pre-selected
         ("Other sensitive fields (SENSITIVE)", ENTER),
-        *((prompt, ENTER) for prompt in ("Owner email", "Tags, comma-separated", "Retention in days")),
+        *((prompt, ENTER) for prompt in ("Owner email", "Data domain", "Data product", "Tags, comma-separated")),
+        ("Retention in days", ENTER),
         *((prompt, ENTER) for prompt in ("File format of the landed data", "Partitioning columns", "Schema evolution")),
         *((prompt, ENTER) for prompt in ("Asset file format", "Environment", "File paths or identifiers")),
         *((prompt, ENTER) for prompt in ("Enable incremental sync?", "Lookback days", "Target connector (from")),

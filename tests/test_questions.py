@@ -69,7 +69,7 @@ def test_postgres_asks_table_cursor_and_connection_from_the_recipe(workspace):
         "incremental": {"cursor_field": "updated_at", "lookback_days": 1},
     }
     assert asset["schema"] == [
-        {"name": "id", "type": "bigint", "required": True},
+        {"name": "id", "type": "integer", "physicalType": "bigint", "required": True},
         {"name": "updated_at", "type": "timestamp", "required": True},
     ]
     # in the recipe's order, although Copier sorts the keys of the answer
@@ -361,16 +361,21 @@ def test_cloud_mode_accepts_cloud_connectors(workspace):
     assert answers["deployment_mode"] == "cloud"
 
 
-def test_description_lands_in_both_asset_forms(tmp_path):
-    for asset_format in ("odcs", "legacy"):
-        workspace = tmp_path / asset_format
-        answers = generate(
-            workspace,
-            {"source_connector": "stripe", "description": "Customer master: billing", "asset_format": asset_format},
-        )
-        asset, _ = generated_files(workspace, answers)
-        described = asset["description"]["purpose"] if asset_format == "odcs" else asset["asset"]["description"]
-        assert described == "Customer master: billing"
+def test_description_lands_in_the_asset(workspace):
+    answers = generate(workspace, {"source_connector": "stripe", "description": "Customer master: billing"})
+    asset, _ = generated_files(workspace, answers)
+    assert asset["description"] == {"purpose": "Customer master: billing"}
+
+
+def test_domain_and_data_product_land_in_the_asset_only_when_given(tmp_path):
+    given = generate(tmp_path / "given", {"source_connector": "stripe", "domain": "sales", "data_product": "crm"})
+    asset, _ = generated_files(tmp_path / "given", given)
+    assert (asset["domain"], asset["dataProduct"]) == ("sales", "crm")
+    assert (given["domain"], given["data_product"]) == ("sales", "crm")
+    empty = generate(tmp_path / "empty", {"source_connector": "stripe", "domain": "sales"})
+    asset, _ = generated_files(tmp_path / "empty", empty)
+    assert asset["domain"] == "sales"
+    assert "dataProduct" not in asset
 
 
 LONG_TENANT = "Acme_" + "x" * 58  # 63 characters, mixed case: the defaults built from it must stay valid

@@ -154,7 +154,7 @@ def test_database_starters_are_id_and_cursor(workspace):
     answers = generate(workspace, {"source_connector": "mysql", "fields": "total:double"})
     asset, _ = generated_files(workspace, answers)
     assert asset["schema"] == [
-        {"name": "id", "type": "bigint", "required": True},
+        {"name": "id", "type": "integer", "physicalType": "bigint", "required": True},
         {"name": "updated_at", "type": "timestamp", "required": True},
         {"name": "total", "type": "double", "required": False},
     ]

@@ -13,14 +13,28 @@ import pytest
 
 from conftest import ROOT, generate, generated_files, git, load_yaml, run_cli, run_copier, snapshot
 from dativo_gen.fields import field_text
-from dativo_gen.infer.database import field_type
+from dativo_gen.infer.database import field_type, introspect_table, text_notes
 from dativo_gen.infer.sample import MAX_BYTES, MAX_ROWS, infer_sample
-from dativo_gen.infer.values import text_type
+from dativo_gen.infer.values import BOOLEAN_TEXT, TIME_TEXT, text_type
+from dativo_gen.registry import load_registry
+from dativo_gen.runtime_types import (
+    DECIMAL_VALUES,
+    NON_ISO_TIME_VALUES,
+    SHORT_BOOLEAN_VALUES,
+    ZONED_FRACTION_VALUES,
+    reads_as_timestamp,
+)
 from db_servers import PASSWORD
 
 
+def answered(field: dict) -> dict:
+    """An asset field with the type as answered (bigint lands as integer with physicalType bigint)."""
+    return {**field, "type": field.get("physicalType", field["type"])}
+
+
 def schema_of(asset: dict) -> list[tuple[str, str, bool]]:
-    return [(field["name"], field["type"], field["required"]) for field in asset["schema"]]
+    """(name, inferred type, required); test_field_types checks the type each one lands as."""
+    return [(field["name"], answered(field)["type"], field["required"]) for field in asset["schema"]]
 
 
 # --- samples -----------------------------------------------------------------
@@ -37,15 +51,20 @@ def schema_of(asset: dict) -> list[tuple[str, str, bool]]:
         ("3.25", "double"),
         ("1e-3", "double"),
         ("TRUE", "boolean"),
-        ("f", "boolean"),
+        ("no", "boolean"),
+        ("f", BOOLEAN_TEXT),  # the runtime reads true/false, yes/no, on/off, 1/0 only
         ("2024-02-29", "date"),
         ("2023-02-29", "string"),  # no such day
-        ("31.12.2024", "date"),
-        ("12/31/2024", "date"),
+        ("31.12.2024", TIME_TEXT),
+        ("12/31/2024", TIME_TEXT),
         ("2024-05-01 13:45:00", "timestamp"),
-        ("2024-05-01T13:45:00.123+02:00", "timestamp"),
+        ("2024-05-01T13:45:00.123", "timestamp"),
+        ("2024-05-01T13:45:00+02:00", "timestamp"),
         ("2024-05-01T13:45:00Z", "timestamp"),
-        ("05/01/2024 13:45", "timestamp"),
+        # dates and timestamps the runtime cannot parse: kept as text, with a note
+        ("2024-05-01T13:45:00.123+02:00", TIME_TEXT),
+        ("2024-05-01 13:45:00.5", TIME_TEXT),
+        ("05/01/2024 13:45", TIME_TEXT),
         ("hello", "string"),
     ],
 )
@@ -220,7 +239,7 @@ def test_every_catalog_object_is_a_supported_object_and_lands_as_listed(workspac
             destination = workspace / f"{name}-{object_name}"
             answers = generate(destination, {"source_connector": name, "object_name": object_name})
             asset, _ = generated_files(destination, answers)
-            assert [field_text(field) for field in asset["schema"]] == listed
+            assert [field_text(answered(field)) for field in asset["schema"]] == listed
 
 
 def test_given_fields_mean_nothing_is_inferred(workspace):
@@ -254,7 +273,7 @@ CUSTOMERS_SCHEMA = [
     ("region_code", "integer", False),
     ("score", "integer", True),
     ("visits", "bigint", False),
-    ("balance", "double", False),
+    ("balance", "string", False),  # numeric / decimal: see test_types_the_runtime_cannot_carry_...
     ("ratio", "double", False),
     ("active", "boolean", True),
     ("birth_date", "date", False),
@@ -277,7 +296,8 @@ def test_live_table_becomes_the_schema(database, workspace, tmp_path, monkeypatc
     assert answers["schema_table"] == table
     assert answers["starter_fields"] is False
     asset, job = generated_files(workspace, answers)
-    assert schema_of(asset) == CUSTOMERS_SCHEMA
+    zoned = {"postgres": "string", "mysql": "timestamp"}[database.dialect]  # timestamptz: see below
+    assert schema_of(asset) == [(n, zoned if n == "updated_at" else t, r) for n, t, r in CUSTOMERS_SCHEMA]
     assert answers["pii_fields"] == ["email", "birth_date"]
     assert answers["cursor_field"] == "updated_at"
     assert job["source"]["tables"] == [{"name": table, "object": "customers", "cursor_field": "updated_at"}]
@@ -410,7 +430,7 @@ def test_the_drivers_are_not_imported_for_an_ordinary_copy(tmp_path):
 def test_the_readme_sample_gives_the_fields_the_readme_shows(workspace):
     answers = generate(workspace, {"source_connector": "csv", "sample_path": str(ROOT / "examples" / "employees.csv")})
     asset, _ = generated_files(workspace, answers)
-    assert [(field_text(field), field.get("classification")) for field in asset["schema"]] == [
+    assert [(field_text(answered(field)), field.get("classification")) for field in asset["schema"]] == [
         ("employee_id:integer!", None),
         ("email", "PII"),
         ("first_name!", "PII"),
@@ -424,12 +444,18 @@ def test_the_readme_sample_gives_the_fields_the_readme_shows(workspace):
 @pytest.mark.parametrize(
     ("dialect", "data_type", "column_type", "expected"),
     [
-        ("postgres", "numeric", "numeric", "double"),
+        ("postgres", "numeric", "numeric", "string"),
+        ("postgres", "money", "money", "string"),
+        ("postgres", "timestamp with time zone", "timestamp with time zone", "string"),
+        ("postgres", "timestamp with time zone", "timestamp with time zone(0)", "timestamp"),
+        ("postgres", "timestamp without time zone", "timestamp without time zone", "timestamp"),
+        ("postgres", "bigint", "bigint", "bigint"),
+        ("mysql", "decimal", "decimal(12,2)", "string"),
         ("postgres", "uuid", "uuid", "string"),
         ("postgres", "ARRAY", "ARRAY", "string"),
         ("mysql", "tinyint", "tinyint(1)", "boolean"),
         ("mysql", "tinyint", "tinyint(4)", "integer"),
-        ("mysql", "bit", "bit(1)", "boolean"),
+        ("mysql", "bit", "bit(1)", "string"),
         ("mysql", "int", "int(10) unsigned", "bigint"),
         ("mysql", "year", "year(4)", "integer"),
         ("mysql", "json", "json", "string"),
@@ -438,6 +464,59 @@ def test_the_readme_sample_gives_the_fields_the_readme_shows(workspace):
 )
 def test_database_type_mapping(dialect, data_type, column_type, expected):
     assert field_type(dialect, data_type, column_type) == expected
+
+
+def test_types_the_runtime_cannot_carry_are_strings_with_one_note_per_reason():
+    notes = text_notes(
+        "postgres",
+        [
+            ("balance", "numeric", "numeric"),
+            ("fee", "numeric", "numeric"),
+            ("seen_at", "timestamp with time zone", "timestamp with time zone"),
+            ("ticked_at", "timestamp with time zone", "timestamp with time zone(0)"),
+            ("id", "bigint", "bigint"),
+        ],
+    )
+    assert notes == [
+        f"balance, fee: string fields, because {DECIMAL_VALUES}",
+        f"seen_at: string field, because {ZONED_FRACTION_VALUES}",
+    ]
+
+
+def test_sample_values_the_runtime_cannot_read_are_strings_with_one_note_per_reason(tmp_path):
+    sample = tmp_path / "events.csv"
+    sample.write_text(
+        "id,seen_at,day,logged_at,paid,open\n"
+        "1,2024-05-01T13:45:00.123+02:00,31.12.2024,2024-05-01T13:45:00Z,t,yes\n"
+        "2,2024-05-02T08:00:00.5+00:00,01.01.2025,2024-05-02 08:00:00,f,no\n"
+    )
+    inference = infer_sample(str(sample))
+    assert [(f["name"], f["type"]) for f in inference.fields] == [
+        ("id", "integer"),
+        ("seen_at", "string"),
+        ("day", "string"),
+        ("logged_at", "timestamp"),
+        ("paid", "string"),
+        ("open", "boolean"),
+    ]
+    assert inference.notes == [
+        f"seen_at, day: string fields, because {NON_ISO_TIME_VALUES}",
+        f"paid: string field, because {SHORT_BOOLEAN_VALUES}",
+    ]
+    assert reads_as_timestamp("2024-05-02 08:00:00") and not reads_as_timestamp("31.12.2024")
+
+
+def test_a_live_table_notes_why_columns_are_strings(database):
+    recipe = load_registry(ROOT).get(database.dialect).recipe
+    table = "priced" if database.dialect == "mysql" else "public.priced"
+    zoned = "timestamptz" if database.dialect == "postgres" else "datetime"
+    database.execute(f"CREATE TABLE IF NOT EXISTS {table} (id bigint PRIMARY KEY, price decimal(10, 2), at {zoned})")
+    inference = introspect_table(recipe["connection_template"], recipe["generator"]["introspection"], table)
+    postgres = database.dialect == "postgres"
+    types = {field["name"]: field["type"] for field in inference.fields}
+    assert types == {"id": "bigint", "price": "string", "at": "string" if postgres else "timestamp"}
+    assert f"price: string field, because {DECIMAL_VALUES}" in inference.notes
+    assert (f"at: string field, because {ZONED_FRACTION_VALUES}" in inference.notes) == postgres
 
 
 def test_wrong_password_is_reported_without_the_password(database, workspace, monkeypatch, capsys):

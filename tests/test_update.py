@@ -293,6 +293,21 @@ def test_a_connector_dropped_from_the_registry_stops_the_update_with_the_options
     assert load_yaml(workspace / ".copier-answers/acme/postgres_orders_to_minio.yml")["_commit"] == "2.0.1"
 
 
+def test_a_job_recorded_with_the_legacy_asset_form_stops_the_update_with_the_reason(three_jobs):
+    """Copier would silently drop the refused answer and take odcs; the person is told instead."""
+    edit_yaml_line(three_jobs / STRIPE, "asset_format: odcs", "asset_format: legacy")
+    commit(three_jobs, "a job from the days of the legacy form")
+    before = snapshot(three_jobs)
+
+    result = run_cli("update", "--trust", "--defaults", "-a", STRIPE, str(three_jobs))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    refused = "dativo-gen: asset_format: 'legacy' cannot be used: `dativo run` refuses the nested asset form"
+    assert refused in result.stderr
+    assert snapshot(three_jobs) == before
+
+
 # Version 1.0.0 of a template that asked `retention`; 2.0.0 asks `retention_days` instead.
 OLD_RETENTION_QUESTION = """\
 retention:

@@ -54,6 +54,7 @@ class Globals:
             # choices and help
             "source_choices": lambda mode: questions.connector_choices(self.registry, "source", mode),
             "target_choices": lambda mode: questions.connector_choices(self.registry, "target", mode),
+            "asset_format_choices": questions.asset_format_choices,
             "connector_summary": lambda name: questions.connector_summary(get(name)),
             "starter_summary": lambda name: questions.starter_summary(get(name)),
             "starter_field_names": lambda name: questions.field_choices(suggest.starter_fields(get(name))),
@@ -119,6 +120,7 @@ class Globals:
         get = self.registry.get
         return {
             "check_identifier": checks.check_identifier,
+            "check_optional_name": checks.check_optional_name,
             "check_table_name": checks.check_table_name,
             "check_email": checks.check_email,
             "check_version": checks.check_version,

@@ -42,6 +42,13 @@ def check_identifier(question: str, value: Any) -> str:
     return _check_pattern(question, value, IDENTIFIER, f"is not a valid name; {IDENTIFIER_RULE}")
 
 
+def check_optional_name(question: str, value: Any) -> str:
+    """A name that may stay empty, such as the domain the runtime puts in every object key."""
+    if value == "":
+        return ""
+    return _check_pattern(question, value, IDENTIFIER, f"is not a valid name; {IDENTIFIER_RULE}, or leave it empty")
+
+
 def check_table_name(question: str, value: Any) -> str:
     return _check_pattern(
         question,
@@ -109,6 +116,16 @@ def cloud_refusal(connector: Connector, deployment_mode: str) -> str:
         return (
             f"{connector.name} is not allowed in cloud mode (allowed_in_cloud: false in the registry); "
             "pick another connector or answer deployment_mode=self_hosted"
+        )
+    return ""
+
+
+def check_asset_format(question: str, value: Any) -> str:
+    """Only the flat ODCS form runs: `dativo run` stops on an asset without a top-level schema."""
+    if value == "legacy":
+        return (
+            f"{question}: 'legacy' cannot be used: `dativo run` refuses the nested asset form "
+            "(it needs a top-level schema); use odcs"
         )
     return ""
 

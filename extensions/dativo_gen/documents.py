@@ -11,6 +11,7 @@ from .fields import classifications, classify, merge_starters, parse_fields, par
 from .paths import asset_file as asset_file  # re-exported: they live in paths.py (see there)
 from .paths import job_file as job_file
 from .registry import API, DATABASE, FILES, LAKEHOUSE, Connector, Registry
+from .runtime_types import asset_field
 
 ODCS_SCHEMA_REF = "schemas/odcs/dativo-odcs-3.0.2-extended.schema.json"
 # Fixed namespace so an asset keeps its id however often it is re-rendered.
@@ -45,27 +46,6 @@ def _asset_target(answers: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _legacy_asset(answers: Mapping[str, Any], fields: list[dict[str, Any]], description: str) -> dict[str, Any]:
-    """The nested `asset:` form of the spec's example."""
-    asset = {
-        "name": answers["asset_name"],
-        "source_type": answers["source_connector"],
-        "object": answers["object_name"],
-        "version": str(answers["asset_version"]),
-    }
-    if description:
-        asset["description"] = description
-    asset["schema"] = fields
-    asset["governance"] = {
-        "owner": answers["owner"],
-        "tags": parse_list(answers.get("tags")),
-        "classification": classifications(fields),
-        "retention_days": int(answers["retention_days"]),
-    }
-    asset["target"] = _asset_target(answers)
-    return {"asset": asset}
-
-
 def _odcs_asset(answers: Mapping[str, Any], fields: list[dict[str, Any]], description: str) -> dict[str, Any]:
     """The flat ODCS v3.0.2 form with Dativo's extensions, which the runtime loads."""
     asset = {
@@ -76,14 +56,19 @@ def _odcs_asset(answers: Mapping[str, Any], fields: list[dict[str, Any]], descri
         "name": answers["asset_name"],
         "version": str(answers["asset_version"]),
         "status": "active",
-        "tenant": answers["tenant_id"],
     }
+    # Where the data lands: the runtime writes under s3://<bucket>/<domain>/<dataProduct>/.
+    if answers.get("domain"):
+        asset["domain"] = answers["domain"]
+    if answers.get("data_product"):
+        asset["dataProduct"] = answers["data_product"]
+    asset["tenant"] = answers["tenant_id"]
     if description:
         asset["description"] = {"purpose": description}
     asset["tags"] = parse_list(answers.get("tags"))
     asset["source_type"] = answers["source_connector"]
     asset["object"] = answers["object_name"]
-    asset["schema"] = fields
+    asset["schema"] = [asset_field(field) for field in fields]
     asset["team"] = {"owner": answers["owner"]}
     asset["compliance"] = {
         "classification": classifications(fields),
@@ -94,9 +79,8 @@ def _odcs_asset(answers: Mapping[str, Any], fields: list[dict[str, Any]], descri
 
 
 def build_asset(registry: Registry, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """The asset in the form chosen by `asset_format`."""
-    build = _legacy_asset if answers.get("asset_format") == "legacy" else _odcs_asset
-    return build(answers, classified_fields(registry, answers), str(answers.get("description") or ""))
+    """The asset in ODCS form, the only one `dativo run` accepts (see checks.check_asset_format)."""
+    return _odcs_asset(answers, classified_fields(registry, answers), str(answers.get("description") or ""))
 
 
 def _incremental(connector: Connector, answers: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from typing import Any
 
-from . import suggest
-from .documents import asset_file, job_file
-from .registry import Registry
+from .documents import asset_file, build_asset, build_job, job_file
+from .questions import is_lake
+from .registry import Connector, Registry
+from .run_environment import BUCKET_VARIABLE, RunNeeds, data_location, landing_bucket, run_needs
 
 
 def _one_line(text: Any) -> str:
@@ -24,36 +26,81 @@ def generated_header(answers_file: Any) -> str:
     )
 
 
+WIDTH = 80
+SECRET_FILE_NOTE = "(read only with --secret-manager filesystem)"
+
+
+def _wrapped(text: str, indent: str, rest: str | None = None) -> list[str]:
+    """Lines of at most WIDTH columns; words longer than that (paths) stay whole."""
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent if rest is None else rest,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
+def _variables(title: str, names: list[str]) -> list[str]:
+    return [title, *_wrapped(", ".join(names), "  ")] if names else []
+
+
+def _landing(target: Connector, job: Mapping[str, Any], asset: Mapping[str, Any]) -> list[str]:
+    lines = ["The data lands in:", f"  {data_location(target, job, asset)}"]
+    if not landing_bucket(target, job):
+        lines += _wrapped(f"the bucket is the {BUCKET_VARIABLE} variable when dativo run runs", "  ")
+    if not is_lake(target):
+        lines += _wrapped(f"dativo run has no {target.name} writer: it writes every target as Parquet to S3", "  ")
+    return lines
+
+
+def _secrets(needs: RunNeeds) -> list[str]:
+    files = [line for path in needs.secret_files for line in (f"  secret file {path}", f"    {SECRET_FILE_NOTE}")]
+    if not needs.secrets and not files:
+        return []
+    return ["Secrets to set there (never in the files):", *_wrapped(", ".join(needs.secrets), "  "), *files]
+
+
 def after_copy_message(registry: Registry, answers: Mapping[str, Any]) -> str:
     source = registry.get(answers["source_connector"])
     target = registry.get(answers["target_connector"])
+    job, asset = build_job(registry, answers), build_asset(registry, answers)
+    needs = run_needs(source, target, job, answers["tenant_id"])
     answers_file = answers["_copier_conf"]["answers_file"]
     runtime_job = f"{str(answers['runtime_root']).rstrip('/')}/{job_file(answers)}"
-    secrets = [
-        f"{connector.name}: " + "; ".join(hints)
-        for connector in (source, target)
-        if (hints := suggest.credential_hints(connector, answers["tenant_id"]))
-    ]
-    lines = [
-        "Generation complete.",
-        "",
-        f"  Asset definition:  {asset_file(answers)}",
-        f"  Job configuration: {job_file(answers)}",
-        f"  Answers:           {answers_file}",
-        "",
-        "Next steps:",
-        "  1. Review and edit the generated files if needed (your edits survive copier update).",
-        "  2. Set up the secrets the connectors read" + (":" if secrets else ": none needed here."),
-        *(f"       {line}" for line in secrets),
-        f"  3. Run the job: dativo run --config {runtime_job} --mode {answers['deployment_mode']}",
-        f"  4. Schedule it: add an entry with config: {runtime_job} to runner.orchestrator.schedules"
-        " in configs/runner.yaml.",
-        f"  5. Change an answer later: copier update --trust --defaults -a {answers_file} --data KEY=VALUE",
+    sections = [
+        [
+            "Generation complete.",
+            "",
+            f"  Asset definition:  {asset_file(answers)}",
+            f"  Job configuration: {job_file(answers)}",
+            f"  Answers:           {answers_file}",
+        ],
+        _landing(target, job, asset),
+        _variables("Settings to set where dativo run runs:", needs.settings),
+        _secrets(needs),
+        ["Good to know:", *(line for note in needs.notes for line in _wrapped(note, "  - ", "    "))],
+        [
+            "Next steps:",
+            "  1. Review the generated files (your edits survive copier update).",
+            "  2. Run the job:",
+            f"     dativo run --config {runtime_job} \\",
+            f"       --mode {answers['deployment_mode']}",
+            "  3. Schedule it: add {name, config, cron} with this config under",
+            "     orchestrator.schedules at the top of configs/runner.yaml.",
+            "  4. Change an answer later:",
+            "     copier update --trust --defaults --data KEY=VALUE \\",
+            f"       -a {answers_file}",
+        ],
     ]
     for connector in (source, target):
         if not connector.has_recipe:
-            lines.append(
-                f"Warning: no recipe connectors/{connector.name}.yaml in the template; "
-                "the job has minimal configuration for it."
+            sections.append(
+                _wrapped(
+                    f"Warning: no recipe connectors/{connector.name}.yaml in the template; "
+                    "the job has minimal configuration for it.",
+                    "",
+                )
             )
-    return "\n".join(lines)
+    return "\n\n".join("\n".join(section) for section in sections if section)

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from . import suggest
-from .checks import check_connector
+from .checks import check_asset_format, check_connector
 from .fields import parse_list
 from .registry import Registry
 from .schema_source import sample_supplies_fields, schema_source_problems
@@ -124,6 +124,8 @@ def scripted_answer_problems(
     mode = data.get("deployment_mode", "self_hosted")
     problems = unknown_key_problems(data, questions) + value_problems(data, questions) + list_syntax_problems(data)
     problems += missing_fields_problems(registry, data, defaults) + schema_source_problems(registry, data)
+    if problem := check_asset_format("asset_format", data.get("asset_format")):
+        problems.append(problem)
     for question, role in CONNECTOR_ROLES.items():
         name = data.get(question)
         if name is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import suggest
-from .checks import cloud_refusal
+from .checks import check_asset_format, cloud_refusal
 from .registry import API, DATABASE, FILES, LAKEHOUSE, OBJECT_STORAGE, Connector, Registry
 
 
@@ -26,6 +26,20 @@ def connector_choices(registry: Registry, role: str, deployment_mode: str) -> di
         connector = registry.get(name)
         choices[_choice_label(connector)] = {"value": name, "validator": cloud_refusal(connector, deployment_mode)}
     return choices
+
+
+ASSET_FORMATS = {
+    "odcs (flat ODCS v3.0.2, what dativo run loads)": "odcs",
+    "legacy (nested asset: form, refused by dativo run)": "legacy",
+}
+
+
+def asset_format_choices() -> dict[str, Any]:
+    """label -> {value, validator}: legacy stays visible, disabled with the reason."""
+    return {
+        label: {"value": value, "validator": check_asset_format("asset_format", value)}
+        for label, value in ASSET_FORMATS.items()
+    }
 
 
 def connector_summary(connector: Connector) -> str:

@@ -7,8 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .values import widen
+from ..runtime_types import NON_ISO_TIME_VALUES, SHORT_BOOLEAN_VALUES, kept_as_text
+from .values import BOOLEAN_TEXT, TIME_TEXT, widen
 
+# Value types the runtime cannot read as what they look like, and why.
+AS_TEXT = {TIME_TEXT: NON_ISO_TIME_VALUES, BOOLEAN_TEXT: SHORT_BOOLEAN_VALUES}
 NOT_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9_]+")
 MAX_NAME_LENGTH = 128
 
@@ -67,7 +70,20 @@ class Columns:
                 column.values += 1
 
     def fields(self) -> tuple[list[dict[str, Any]], list[str]]:
-        """The schema fields, and notes on the names that had to change."""
-        return named_fields(
-            (raw, column.type or "string", 0 < column.values == self.rows) for raw, column in self.columns.items()
+        """The schema fields, and notes on the names that had to change or dates kept as text."""
+        fields, notes = named_fields(
+            (raw, field_type(column.type), 0 < column.values == self.rows) for raw, column in self.columns.items()
         )
+        for value_type, reason in AS_TEXT.items():
+            names = [
+                field["name"]
+                for field, column in zip(fields, self.columns.values(), strict=True)
+                if column.type == value_type
+            ]
+            if names:
+                notes.append(kept_as_text(names, reason))
+        return fields, notes
+
+
+def field_type(value_type: str | None) -> str:
+    return "string" if value_type is None or value_type in AS_TEXT else value_type

@@ -12,6 +12,7 @@ import os
 import re
 from typing import Any
 
+from ..runtime_types import BIT_VALUES, DECIMAL_VALUES, MONEY_VALUES, ZONED_FRACTION_VALUES, kept_as_text
 from .columns import named_fields
 from .result import Inference, InferenceError
 
@@ -25,8 +26,6 @@ POSTGRES_TYPES = {
     "bigint": "bigint",
     "real": "double",
     "double precision": "double",
-    "numeric": "double",
-    "money": "double",
     "boolean": "boolean",
     "date": "date",
     "timestamp without time zone": "timestamp",
@@ -43,8 +42,6 @@ MYSQL_TYPES = {
     "float": "double",
     "double": "double",
     "real": "double",
-    "decimal": "double",
-    "numeric": "double",
     "bool": "boolean",
     "boolean": "boolean",
     "date": "date",
@@ -52,9 +49,21 @@ MYSQL_TYPES = {
     "timestamp": "timestamp",
 }
 
-# Primary-key columns first, in key order, then the others in table order.
+# Types whose values the runtime cannot take as the type they mean (see runtime_types): string
+# fields, with the reason in a note. A timestamptz(0) has no fractions, so it stays a timestamp.
+POSTGRES_AS_TEXT = {
+    "numeric": DECIMAL_VALUES,
+    "money": MONEY_VALUES,
+    "timestamp with time zone": ZONED_FRACTION_VALUES,
+}
+MYSQL_AS_TEXT = {"decimal": DECIMAL_VALUES, "numeric": DECIMAL_VALUES, "bit": BIT_VALUES}
+
+# Primary-key columns first, in key order, then the others in table order. The third column
+# is the type with its fraction digits when a timestamp has none.
 POSTGRES_COLUMNS = """
-SELECT c.column_name, c.data_type, c.data_type, c.is_nullable, k.ordinal_position
+SELECT c.column_name, c.data_type,
+       CASE WHEN c.datetime_precision = 0 THEN c.data_type || '(0)' ELSE c.data_type END,
+       c.is_nullable, k.ordinal_position
 FROM information_schema.columns c
 LEFT JOIN information_schema.table_constraints t
   ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.constraint_type = 'PRIMARY KEY'
@@ -75,12 +84,22 @@ ORDER BY k.ORDINAL_POSITION IS NULL, k.ORDINAL_POSITION, c.ORDINAL_POSITION
 """
 
 
+def text_reason(dialect: str, data_type: str, column_type: str) -> str:
+    """Why a column of this type is read as a string field although it holds numbers or times, or ''."""
+    data_type, column_type = data_type.lower(), column_type.lower()
+    if dialect == "postgres":
+        return "" if column_type.endswith("(0)") else POSTGRES_AS_TEXT.get(data_type, "")
+    return MYSQL_AS_TEXT.get(data_type, "")
+
+
 def field_type(dialect: str, data_type: str, column_type: str) -> str:
     """Our type for a column's information_schema type; what we do not know is a string."""
+    if text_reason(dialect, data_type, column_type):
+        return "string"
     data_type, column_type = data_type.lower(), column_type.lower()
     if dialect == "postgres":
         return POSTGRES_TYPES.get(data_type, "string")
-    if column_type.startswith(("tinyint(1)", "bit(1)")):
+    if column_type.startswith("tinyint(1)"):
         return "boolean"
     mapped = MYSQL_TYPES.get(data_type, "string")
     # An unsigned INT holds up to 2^32 - 1, past a 32-bit integer.
@@ -164,6 +183,15 @@ def _first_line(error: Exception) -> str:
     return text.strip().splitlines()[0] if text.strip() else type(error).__name__
 
 
+def text_notes(dialect: str, columns: list[tuple[str, str, str]]) -> list[str]:
+    """One note per reason, naming the fields read as strings for it."""
+    by_reason: dict[str, list[str]] = {}
+    for name, data_type, column_type in columns:
+        if reason := text_reason(dialect, data_type, column_type):
+            by_reason.setdefault(reason, []).append(name)
+    return [kept_as_text(names, reason) for reason, names in by_reason.items()]
+
+
 def introspect_table(template: dict[str, Any], introspection: dict[str, Any], table: str) -> Inference:
     dialect = introspection.get("dialect", "")
     if dialect not in READERS:
@@ -183,5 +211,6 @@ def introspect_table(template: dict[str, Any], introspection: dict[str, Any], ta
         (column, field_type(dialect, data_type, column_type), nullable == "NO")
         for column, data_type, column_type, nullable, _key_position in rows
     )
+    notes += text_notes(dialect, [(field["name"], row[1], row[2]) for field, row in zip(fields, rows, strict=True)])
     origin = f"{dialect} table {table} at {where} ({len(fields)} columns)"
     return Inference(fields=fields, origin=origin, notes=notes)

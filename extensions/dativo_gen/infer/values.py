@@ -6,6 +6,8 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from ..runtime_types import reads_as_boolean, reads_as_timestamp
+
 INT32 = range(-(2**31), 2**31)
 INT64 = range(-(2**63), 2**63)
 BOOLEAN_WORDS = frozenset({"true", "false", "t", "f", "yes", "no"})
@@ -25,9 +27,14 @@ TIMESTAMP_FORMATS = (
 DATE_SHAPE = re.compile(r"^[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}$")
 TIMESTAMP_SHAPE = re.compile(r"^[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}[T ][0-9]{1,2}:[0-9]{2}")
 
-# Widening order for numbers and for dates; any other mix is a string.
+# Values that look like a date, a timestamp or a boolean in a form the runtime cannot read as
+# one: string fields, with a note (see columns.py).
+TIME_TEXT = "time_text"
+BOOLEAN_TEXT = "boolean_text"
+# Widening order for numbers, dates and booleans; any other mix is a string.
 NUMERIC = ("integer", "bigint", "double")
-TEMPORAL = ("date", "timestamp")
+TEMPORAL = ("date", "timestamp", TIME_TEXT)
+BOOLEAN = ("boolean", BOOLEAN_TEXT)
 
 
 def _parses(text: str, formats: tuple[str, ...]) -> bool:
@@ -52,7 +59,9 @@ def _temporal_text_type(text: str) -> str:
         (TIMESTAMP_SHAPE, datetime.fromisoformat, TIMESTAMP_FORMATS, "timestamp"),
     ):
         if shape.match(text):
-            return kind if _parses_iso(parse_iso, text) or _parses(text, formats) else "string"
+            if not (_parses_iso(parse_iso, text) or _parses(text, formats)):
+                return "string"
+            return kind if reads_as_timestamp(text) else TIME_TEXT
     return "string"
 
 
@@ -68,7 +77,7 @@ def text_type(text: str) -> str:
     """The type of a value read as text (a CSV cell, a JSON string)."""
     text = text.strip()
     if text.lower() in BOOLEAN_WORDS:
-        return "boolean"
+        return "boolean" if reads_as_boolean(text) else BOOLEAN_TEXT
     if INTEGER_TEXT.match(text):
         return _integer_type(int(text))
     if DOUBLE_TEXT.match(text):
@@ -94,7 +103,7 @@ def widen(current: str | None, seen: str) -> str:
     is timestamp, anything else mixed is string."""
     if current is None or current == seen:
         return seen
-    for family in (NUMERIC, TEMPORAL):
+    for family in (NUMERIC, TEMPORAL, BOOLEAN):
         if current in family and seen in family:
             return max(current, seen, key=family.index)
     return "string"
