@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT, copy_template, generate, generated_files, load_yaml, run_copier
 from dativo_gen.registry import load_registry
-from dativo_gen.run_environment import run_needs
+from dativo_gen.runtime_environment import run_needs
 
 WIDTH = 80
 STORAGE_S3 = {"S3_ENDPOINT", "AWS_REGION"}
@@ -160,3 +160,19 @@ def test_nessie_uri_is_named_when_a_catalog_commits_and_the_job_names_no_uri(tmp
     assert "NESSIE_URI" not in settings(job)
     assert "NESSIE_URI" in settings(edited)
     assert "NESSIE_URI" not in settings(elsewhere)
+
+
+@pytest.mark.parametrize(
+    ("answers", "target_recipe"),
+    [
+        ({"configure_nessie": "true"}, "/srv/dativo/connectors/iceberg.yaml"),
+        ({"configure_nessie": "false"}, "/srv/dativo/connectors/without_catalog/iceberg.yaml"),
+    ],
+)
+def test_the_message_says_where_the_runtime_opens_the_recipes(tmp_path, answers, target_recipe):
+    """The runtime opens the job's recipe paths as written: the template's recipes must be there."""
+    answers = {"source_connector": "stripe", "runtime_root": "/srv/dativo", **answers}
+    notes = " ".join(sections(closing_message(tmp_path, answers))["Good to know:"])
+    assert "/srv/dativo/connectors/stripe.yaml" in notes
+    assert target_recipe in notes
+    assert "/srv/dativo/registry/connectors.yaml" in notes

@@ -9,7 +9,7 @@ from typing import Any
 from .documents import asset_file, build_asset, build_job, job_file
 from .questions import is_lake
 from .registry import Connector, Registry
-from .run_environment import BUCKET_VARIABLE, RunNeeds, data_location, landing_bucket, run_needs
+from .runtime_environment import BUCKET_VARIABLE, RunNeeds, data_location, landing_bucket, run_needs
 
 
 def _one_line(text: Any) -> str:

@@ -134,8 +134,20 @@ def _target_needs(needs: RunNeeds, target: Connector, job: Mapping[str, Any]) ->
         needs.add(*(env_references(uri) if uri else ["NESSIE_URI"]))
 
 
+def _recipe_note(job: Mapping[str, Any]) -> str:
+    """The runtime opens the recipe paths as written: the template's recipes must be there."""
+    recipes = [str(job[key]) for key in ("source_connector_path", "target_connector_path") if job.get(key)]
+    root = recipes[0].rsplit("/connectors/", 1)[0] if recipes else ""
+    return (
+        f"dativo run opens {', '.join(recipes)} as written and reads {root}/registry/connectors.yaml: "
+        f"put this template's connectors/ and registry/ folders at {root} (the runtime image's own "
+        "recipes have no Nessie catalog and no connectors/without_catalog/)."
+    )
+
+
 def run_needs(source: Connector, target: Connector, job: Mapping[str, Any], tenant: str) -> RunNeeds:
     needs = RunNeeds()
     _source_needs(needs, source, job, tenant)
     _target_needs(needs, target, job)
+    needs.notes.append(_recipe_note(job))
     return needs
