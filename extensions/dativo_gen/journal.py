@@ -106,6 +106,7 @@ def restore_journal(workspace: Path, journal: Path) -> bool:
     for folder in scratch:
         if not escape(workspace, folder):
             shutil.rmtree(workspace / folder, ignore_errors=True)
+            _remove_empty((workspace / folder).parent)
     journal.unlink(missing_ok=True)
     _remove_empty(journal.parent)
     return True

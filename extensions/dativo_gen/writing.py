@@ -22,7 +22,7 @@ from jinja2 import Environment
 from .documents import asset_file, job_file
 from .drift import read_recorded_answers
 from .inside import escapes, refusal
-from .job_lock import LOCKS
+from .job_lock import LOCKS, SCRATCH
 from .job_run import JobRun, joined_run, worker_key
 from .journal import JOURNALS
 from .preflight import BOOLEAN_WORDS, Question
@@ -134,7 +134,8 @@ class JobWriting:
             self.run = JobRun(workspace, context["tenant_id"], context["job_name"], self.run_id)
             self.owns_run = True
             self.run.start()
-        self.run.cover(paths, [self.staging()])
+        # The scratch folder's .gitignore too: a refused first copy leaves no trace.
+        self.run.cover([*paths, f"{SCRATCH}/.gitignore"], [self.staging()])
 
     def finish(self) -> str:
         """Called by copier.yml's last task and last migration; '' so they never run anything."""
