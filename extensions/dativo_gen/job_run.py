@@ -18,6 +18,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+import time
 import types
 import weakref
 from pathlib import Path
@@ -27,18 +28,20 @@ from copier.errors import UserMessageError
 from .job_lock import JobBusy, JobLock, job_key, lock_timeout
 from .journal import Journal, journals, restore_journal
 
+UPDATES_KEY = "updates"  # job keys always hold a '-'
 # Shared by every copy of this package in the process (each template checkout loads its own).
 _REGISTRY = sys.modules.setdefault("dativo_gen_job_runs", types.ModuleType("dativo_gen_job_runs"))
 if not hasattr(_REGISTRY, "awaiting"):
     _REGISTRY.awaiting = weakref.WeakValueDictionary()
 
 
-def _abandon(lock: JobLock, journal: Journal) -> None:
+def _abandon(locks: list[JobLock], journal: Journal) -> None:
     """The run ended without finishing: put the job's files back, then let others in."""
     try:
         journal.roll_back()
     finally:
-        lock.release()
+        for lock in reversed(locks):
+            lock.release()
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -51,20 +54,31 @@ class JobRun:
         self.workspace = workspace.absolute()
         self.job = f"{tenant}/{job}"
         key = job_key(tenant, job)
-        self.lock = JobLock(self.workspace, key)
+        self.locks = [JobLock(self.workspace, key)]
         self.journal = Journal(self.workspace, key, run_id)
         self.finalizer: weakref.finalize | None = None
 
-    def start(self, joined_by: str = "") -> None:
-        """Take the job's lock (waiting at most the deadline) and journal it; raise a one-line refusal when busy."""
-        try:
-            self.lock.acquire(lock_timeout())
-        except JobBusy:
-            raise UserMessageError(
-                f"dativo-gen: another run is writing job {self.job} ({self.lock.path.relative_to(self.workspace)}); "
-                "nothing was written, run again when it has finished"
-            ) from None
-        self.finalizer = weakref.finalize(self, _abandon, self.lock, self.journal)
+    def start(self, joined_by: str = "", one_update_at_a_time: bool = False) -> None:
+        """Take the job's lock (waiting at most the deadline) and journal it; raise a one-line refusal when busy.
+
+        An update also takes the workspace's update lock: Copier applies an update as a
+        diff of the whole workspace, which would bring back a file another update just moved.
+        """
+        if one_update_at_a_time:
+            self.locks.append(JobLock(self.workspace, UPDATES_KEY))
+        deadline = time.monotonic() + lock_timeout()
+        for taken, lock in enumerate(self.locks):
+            try:
+                lock.acquire(max(0.0, deadline - time.monotonic()))
+            except JobBusy:
+                for held in self.locks[:taken]:
+                    held.release()
+                what = f"job {self.job}" if taken == 0 else "this workspace (an update)"
+                raise UserMessageError(
+                    f"dativo-gen: another run is writing {what} ({lock.path.relative_to(self.workspace)}); "
+                    "nothing was written, run again when it has finished"
+                ) from None
+        self.finalizer = weakref.finalize(self, _abandon, self.locks, self.journal)
         recover_dead_runs(self.workspace, self.journal.path)
         self.journal.begin()
         if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
@@ -81,7 +95,8 @@ class JobRun:
             return
         self.finalizer.detach()
         self.journal.commit()
-        self.lock.release()
+        for lock in reversed(self.locks):
+            lock.release()
 
     def abandon(self) -> None:
         """Refused by our own checks: put back anything written (normally nothing) and release now."""

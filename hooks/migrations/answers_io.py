@@ -25,6 +25,7 @@ def stay_inside(*paths: Path | str) -> None:
         print(INSIDE.refusal(problems), file=sys.stderr)
         raise SystemExit(1)
 
+
 # The comment Copier's own answers template puts first; kept so the file looks the same.
 HEADER = "# Changes here will be overwritten by Copier; NEVER EDIT MANUALLY\n"
 
