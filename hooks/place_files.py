@@ -215,9 +215,15 @@ def main(argv: list[str] | None = None) -> int:
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    place_file(args.staging / "asset.yaml", args.asset)
-    place_file(args.staging / "job.yaml", args.job)
-    place_file(args.staging / "answers.yml", args.answers_file)
+    try:
+        # The answers last; the Copier process puts back what was placed if this fails (see journal.py).
+        place_file(args.staging / "asset.yaml", args.asset)
+        place_file(args.staging / "job.yaml", args.job)
+        place_file(args.staging / "answers.yml", args.answers_file)
+    except OSError as error:  # a read-only folder, a full disk
+        remove_staging(args.staging)
+        print(f"dativo-gen: cannot place the generated files: {error}", file=sys.stderr)
+        return 1
     remove_staging(args.staging)
     return 0
 

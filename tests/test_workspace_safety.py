@@ -314,7 +314,10 @@ def test_four_parallel_copies_of_one_job_end_cleanly_and_agree(committed_templat
     levels = ["DEBUG", "INFO", "WARNING", "ERROR"]
     runs = [
         lambda i=i: copy(
-            committed_template, workspace, *example_data(retention_days=10 + i, log_level=levels[i]), overwrite=overwrite
+            committed_template,
+            workspace,
+            *example_data(retention_days=10 + i, log_level=levels[i]),
+            overwrite=overwrite,
         )
         for i in range(4)
     ]
@@ -375,9 +378,9 @@ def test_two_concurrent_updates_leave_no_moved_asset_behind(one_job, committed_t
     commit(one_job, "second job")
     hubspot = ".copier-answers/acme/hubspot_contacts_to_iceberg.yml"
 
-    results = in_parallel(
-        [lambda: update(one_job, "asset_version=1.1"), lambda: update(one_job, "retention_days=77", answers_file=hubspot)]
-    )
+    moving = lambda: update(one_job, "asset_version=1.1")  # noqa: E731
+    other = lambda: update(one_job, "retention_days=77", answers_file=hubspot)  # noqa: E731
+    results = in_parallel([moving, other])
 
     for result in results:
         assert result.returncode == 0 or "Destination repository is dirty" in result.stderr, result.stderr

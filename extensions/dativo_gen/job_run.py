@@ -67,20 +67,24 @@ class JobRun:
         if one_update_at_a_time:
             self.locks.append(JobLock(self.workspace, UPDATES_KEY))
         deadline = time.monotonic() + lock_timeout()
-        for taken, lock in enumerate(self.locks):
-            try:
+        try:
+            for lock in self.locks:
                 lock.acquire(max(0.0, deadline - time.monotonic()))
-            except JobBusy:
-                for held in self.locks[:taken]:
-                    held.release()
-                what = f"job {self.job}" if taken == 0 else "this workspace (an update)"
-                raise UserMessageError(
-                    f"dativo-gen: another run is writing {what} ({lock.path.relative_to(self.workspace)}); "
-                    "nothing was written, run again when it has finished"
-                ) from None
-        self.finalizer = weakref.finalize(self, _abandon, self.locks, self.journal)
-        recover_dead_runs(self.workspace, self.journal.path)
-        self.journal.begin()
+            self.finalizer = weakref.finalize(self, _abandon, self.locks, self.journal)
+            recover_dead_runs(self.workspace, self.journal.path)
+            self.journal.begin()
+        except (JobBusy, OSError) as error:
+            _abandon(self.locks, self.journal)  # releases only the locks taken; no journal of ours yet to undo
+            if self.finalizer is not None:
+                self.finalizer.detach()
+            if isinstance(error, OSError):  # a read-only workspace, a full disk
+                message = f"cannot write in the workspace, nothing was written: {error}"
+                raise UserMessageError(f"dativo-gen: {message}") from None
+            what = f"job {self.job}" if lock is self.locks[0] else "this workspace (an update)"
+            raise UserMessageError(
+                f"dativo-gen: another run is writing {what} ({lock.path.relative_to(self.workspace)}); "
+                "nothing was written, run again when it has finished"
+            ) from None
         if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
             signal.signal(signal.SIGTERM, _terminate)
         if joined_by:

@@ -95,7 +95,8 @@ def restore_journal(workspace: Path, journal: Path) -> bool:
         return False
     except (OSError, ValueError, KeyError, TypeError):
         files, scratch = {}, []  # unreadable: a journal cut short before it recorded anything
-    for relative, content in files.items():
+    # Files the run created go first: on a full disk that frees the room the others need.
+    for relative, content in sorted(files.items(), key=lambda item: item[1] is not None):
         if escape(workspace, relative):
             continue
         path = workspace / relative
