@@ -382,8 +382,12 @@ def test_two_concurrent_updates_leave_no_moved_asset_behind(one_job, committed_t
     other = lambda: update(one_job, "retention_days=77", answers_file=hubspot)  # noqa: E731
     results = in_parallel([moving, other])
 
+    refusals = ("Destination repository is dirty", "another run changed this workspace while this update waited")
+    assert sorted(result.returncode for result in results) in ([0, 0], [0, 1])
     for result in results:
-        assert result.returncode == 0 or "Destination repository is dirty" in result.stderr, result.stderr
-    assert results[0].returncode == 0, results[0].stderr
+        assert result.returncode == 0 or any(refusal in result.stderr for refusal in refusals), result.stderr
+    if results[0].returncode:  # the other update came first: the moving one runs again once it is committed
+        commit(one_job, "hubspot update")
+        assert update(one_job, "asset_version=1.1").returncode == 0
     assert not (one_job / STRIPE_ASSET).exists()
     assert (one_job / "assets/stripe/v1.1/stripe_customers.yaml").is_file()

@@ -64,7 +64,6 @@ class JobWriting:
         self.owns_run = False
         self.started_update = False
         self.started_render = False
-        self.removed_by_others: list[str] = []
 
     def staging(self) -> str:
         return f".dativo-gen/staging/{self.run_id}"
@@ -101,8 +100,14 @@ class JobWriting:
         self.run = JobRun(workspace, recorded["tenant_id"], recorded["job_name"], self.run_id)
         self.owns_run = True
         self.run.start(joined_by=worker_key(workspace, answers_file), one_update_at_a_time=True)
+        # Copier found the workspace clean before this run waited for it; a run that held it meanwhile
+        # left changes Copier's diff would not see (and would undo or bring back files it moved).
+        if changed_meanwhile(workspace):
+            self.refuse(
+                "dativo-gen: another run changed this workspace while this update waited for it; nothing was "
+                "written: commit its changes (git status shows them) and run the update again"
+            )
         self.run.cover([answers_file, *own])
-        self.removed_by_others = tracked_but_missing(workspace)
 
     def check_data_with_validators(self, context: dict[str, Any], recorded: Mapping[str, Any]) -> None:
         data = context["_copier_conf"]["data"]
@@ -143,21 +148,13 @@ class JobWriting:
     def finish(self) -> str:
         """Called by copier.yml's last task and last migration; '' so they never run anything."""
         if self.run is not None and self.owns_run:
-            remove_brought_back(self.run.workspace, self.removed_by_others, self.run.journal.entries["files"])
             self.run.finish()
         return ""
 
 
-def tracked_but_missing(workspace: Path) -> list[str]:
-    """Committed files another run has removed (moved) and not committed yet, when this update starts."""
-    listed = subprocess.run(
-        ["git", "ls-files", "--deleted", "-z"], cwd=workspace, capture_output=True, text=True, check=False
+def changed_meanwhile(workspace: Path) -> bool:
+    """Tracked files changed since the commit (new files of other jobs are no concern of an update)."""
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"], cwd=workspace, capture_output=True, check=False
     )
-    return [path for path in listed.stdout.split("\0") if path] if listed.returncode == 0 else []
-
-
-def remove_brought_back(workspace: Path, removed: list[str], own: Mapping[str, Any]) -> None:
-    """Copier applies an update as a diff against the committed workspace, so it recreates them: remove again."""
-    for path in removed:
-        if path not in own and not escapes(workspace, [path]):
-            (workspace / path).unlink(missing_ok=True)
+    return status.returncode == 0 and bool(status.stdout.strip())
