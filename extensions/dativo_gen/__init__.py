@@ -27,7 +27,7 @@ from .messages import after_copy_message, generated_header
 from .preflight import problems_message, read_questions, scripted_answer_problems
 from .registry import Registry, RegistryError, load_registry, read_template_yaml
 from .validation import AnswerProblems
-from .writing import JobWriting
+from .writing import JobWriting, run_end_problem
 from .yaml_out import yaml_block, yaml_value
 
 
@@ -164,6 +164,8 @@ class DativoExtension(ContextHook):
         # copier.yml, read once: the questions' types and choices, the answers file, the defaults.
         config = read_template_yaml(template_root / "copier.yml") or {}
         self.questions = read_questions(config)
+        if problem := run_end_problem(config):
+            raise UserMessageError(problem)
         self.problems = AnswerProblems()
         self.checked_scripted_answers = False
         self.checked_recorded_answers = False

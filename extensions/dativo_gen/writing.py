@@ -152,6 +152,16 @@ class JobWriting:
         return ""
 
 
+def run_end_problem(config: Mapping[str, Any]) -> str:
+    """copier.yml must end its tasks and its migrations with finish_job_run(), or every run would be put back."""
+    for key in ("_tasks", "_migrations"):
+        entries = config.get(key) or [{}]
+        last = entries[-1] if isinstance(entries[-1], dict) else {}
+        if "finish_job_run()" not in str(last.get("when", "")):
+            return f"dativo-gen: copier.yml: the last entry of {key} must be the one whose `when` ends the run"
+    return ""
+
+
 def changed_meanwhile(workspace: Path) -> bool:
     """Tracked files changed since the commit (new files of other jobs are no concern of an update)."""
     status = subprocess.run(
