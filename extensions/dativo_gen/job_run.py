@@ -57,6 +57,7 @@ class JobRun:
         self.locks = [JobLock(self.workspace, key)]
         self.journal = Journal(self.workspace, key, run_id)
         self.finalizer: weakref.finalize | None = None
+        self.sigterm_installed = False
 
     def start(self, joined_by: str = "", one_update_at_a_time: bool = False) -> None:
         """Take the job's lock (waiting at most the deadline) and journal it; raise a one-line refusal when busy.
@@ -85,7 +86,10 @@ class JobRun:
                 f"dativo-gen: another run is writing {what} ({lock.path.relative_to(self.workspace)}); "
                 "nothing was written, run again when it has finished"
             ) from None
-        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        self.sigterm_installed = (
+            threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+        )
+        if self.sigterm_installed:
             signal.signal(signal.SIGTERM, _terminate)
         if joined_by:
             _REGISTRY.awaiting[joined_by] = self
@@ -101,11 +105,19 @@ class JobRun:
         self.journal.commit()
         for lock in reversed(self.locks):
             lock.release()
+        self.restore_sigterm()
+
+    def restore_sigterm(self) -> None:
+        """Give a process that runs Copier in-process its default SIGTERM back."""
+        if self.sigterm_installed and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            self.sigterm_installed = False
 
     def abandon(self) -> None:
         """Refused by our own checks: put back anything written (normally nothing) and release now."""
         if self.finalizer is not None:
             self.finalizer()
+        self.restore_sigterm()
 
 
 def worker_key(workspace: Path, answers_file: str) -> str:
