@@ -15,6 +15,9 @@ import os
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from inside_module import load_inside
+
 
 def remove_empty_parents(folder: Path, stop_at: Path) -> None:
     while folder != stop_at and folder.is_dir() and not any(folder.iterdir()):
@@ -24,6 +27,9 @@ def remove_empty_parents(folder: Path, stop_at: Path) -> None:
 
 def move_answers(current: Path, wanted: Path) -> str:
     """Move current to wanted; return a problem, or '' when done or nothing to do."""
+    inside = load_inside()
+    if escaped := inside.escapes(".", [current, wanted]):
+        return inside.refusal(escaped).removeprefix("dativo-gen: ")
     if current == wanted or not current.is_file():
         return ""
     if wanted.exists() and wanted.read_bytes() != current.read_bytes():

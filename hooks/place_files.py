@@ -1,10 +1,14 @@
-"""Post-generation task: validate the staged asset and job, then move them into place.
+"""Post-generation task: validate the staged asset and job, then move them and the answers into place.
 
-Copier renders both files into a staging folder. Only when each parses and passes its
-JSON Schema, and the job what `dativo run` checks (extensions/dativo_gen/runtime.py, with
-the template's registry), are they moved to their final paths, so invalid output never lands in
-assets/ or jobs/. On failure the staging folder is removed, the answers file of a job
-that never existed is removed too, and the task exits 1 with one line per problem.
+Copier renders the asset, the job and the answers file into a staging folder of its own
+run (.dativo-gen/staging/<run>/, git-ignored: see template/.dativo-gen/.gitignore). Only
+when each generated file parses and passes its JSON Schema, the job what `dativo run`
+checks (extensions/dativo_gen/runtime.py, with the template's registry), and every target
+stays inside the workspace (see extensions/dativo_gen/inside.py), are the three moved to
+their final paths, the answers last; so invalid output never lands in assets/ or jobs/
+and a job's files never disagree. On failure the staging folder is removed and the task
+exits 1 with one line per problem; nothing else was written. Staging folders of runs
+that died are removed too: they are never used.
 
 Copier runs this task three times during `copier update` (old copy, project, new
 copy), so it is unconditional, idempotent and works relative to the current folder.
@@ -19,6 +23,7 @@ import importlib.util
 import json
 import marshal
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -27,16 +32,19 @@ from typing import Any, NamedTuple
 import fastjsonschema
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from inside_module import load_inside
+
 # libyaml's loader, when PyYAML has it, parses ten times faster.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
 TEMPLATE_ROOT = Path(__file__).resolve().parents[1]
 REGISTRY_FILE = TEMPLATE_ROOT / "registry" / "connectors.yaml"
 RUNTIME_MODULE = TEMPLATE_ROOT / "extensions" / "dativo_gen" / "runtime.py"
-STAGING_ROOT = Path(".dativo-gen")
+STAGING_ROOT = Path(".dativo-gen/staging")
 ASSET_SCHEMA = "asset-odcs.schema.json"
 JOB_SCHEMA = "job.schema.json"
-STAGED_FILES = ("asset.yaml", "job.yaml")
+STAGED_FILES = ("asset.yaml", "job.yaml", "answers.yml")
 
 
 class InvalidOutput(Exception):
@@ -148,20 +156,31 @@ def place_file(staged: Path, final: Path) -> None:
     os.replace(staged, final)
 
 
-def remove_empty_dirs(folder: Path, stop_at: Path) -> None:
-    """Remove folder and its parents while they are empty, up to and including stop_at."""
-    for current in (folder, *folder.parents):
-        if current in (Path("."), Path("")) or not current.is_dir() or any(current.iterdir()):
-            return
-        current.rmdir()
-        if current == stop_at:
-            return
-
-
 def remove_staging(staging: Path) -> None:
+    """This run's staging folder (the staging root stays: other runs may be writing into it)."""
     for name in STAGED_FILES:
         (staging / name).unlink(missing_ok=True)
-    remove_empty_dirs(staging, STAGING_ROOT)
+    with contextlib.suppress(OSError):
+        staging.rmdir()
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process
+        return True
+    return True
+
+
+def remove_dead_staging() -> None:
+    """Staging folders (named <pid>-<random>) of Copier processes that no longer run: never used again."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(STAGING_ROOT):
+            pid = entry.name.partition("-")[0]
+            if entry.is_dir(follow_symlinks=False) and pid.isdigit() and not process_alive(int(pid)):
+                shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def legacy_asset_problem(document: Any, shown_as: str) -> str:
@@ -199,8 +218,7 @@ class Options(NamedTuple):
     staging: Path
     asset: Path
     job: Path
-    operation: str = "copy"
-    answers_file: Path | None = None
+    answers_file: Path
     cache_dir: Path | None = None
 
 
@@ -208,7 +226,7 @@ PATH_OPTIONS = ("staging", "asset", "job", "answers_file", "cache_dir")
 
 
 def parse_options(argv: list[str]) -> Options:
-    """--staging DIR --asset FILE --job FILE [--operation OP] [--answers-file F] [--cache-dir D]
+    """--staging DIR --asset FILE --job FILE --answers-file FILE [--cache-dir D]
 
     Parsed by hand: this runs on every generation, and argparse or getopt take longer
     to import than the whole parse.
@@ -224,19 +242,28 @@ def parse_options(argv: list[str]) -> Options:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_options(sys.argv[1:] if argv is None else argv)
+    inside = load_inside()
+    staged = [args.staging / name for name in STAGED_FILES]
+    if escaped := inside.escapes(".", [*staged, args.asset, args.job, args.answers_file]):
+        print(inside.refusal(escaped), file=sys.stderr)
+        return 1
+    remove_dead_staging()
     problems = check_staged(args)
     if problems:
         remove_staging(args.staging)
-        # A first copy that fails leaves no answers behind for a job that does not exist.
-        if args.operation == "copy" and args.answers_file and not args.job.exists():
-            args.answers_file.unlink(missing_ok=True)
-            remove_empty_dirs(args.answers_file.parent, Path("."))
         print("dativo-gen: generated files are invalid; nothing was written:", file=sys.stderr)
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    place_file(args.staging / "asset.yaml", args.asset)
-    place_file(args.staging / "job.yaml", args.job)
+    try:
+        # The answers last; the Copier process puts back what was placed if this fails (see journal.py).
+        place_file(args.staging / "asset.yaml", args.asset)
+        place_file(args.staging / "job.yaml", args.job)
+        place_file(args.staging / "answers.yml", args.answers_file)
+    except OSError as error:  # a read-only folder, a full disk
+        remove_staging(args.staging)
+        print(f"dativo-gen: cannot place the generated files: {error}", file=sys.stderr)
+        return 1
     remove_staging(args.staging)
     return 0
 

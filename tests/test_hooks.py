@@ -13,7 +13,7 @@ import yaml
 from conftest import EXAMPLE_ANSWERS, ROOT, copy_template, generate, load_yaml, run_cli, snapshot
 
 HOOK = ROOT / "hooks" / "place_files.py"
-STAGING = Path(".dativo-gen/staging/acme/orders_to_iceberg")
+STAGING = Path(".dativo-gen/staging/1-run")
 ASSET = Path("assets/stripe/v1.0/orders.yaml")
 JOB = Path("jobs/acme/orders_to_iceberg.yaml")
 ANSWERS = Path(".copier-answers/acme/orders_to_iceberg.yml")
@@ -26,8 +26,7 @@ def staged(tmp_path: Path) -> Path:
     answers = generate(generated, yaml.safe_load(EXAMPLE_ANSWERS.read_text()))
     workspace = tmp_path / "ws"
     (workspace / STAGING).mkdir(parents=True)
-    (workspace / ANSWERS).parent.mkdir(parents=True)
-    (workspace / ANSWERS).write_text("_src_path: somewhere\n")
+    (workspace / STAGING / "answers.yml").write_text("_src_path: somewhere\n")
     asset = generated / answers["assets_dir"] / f"{answers['asset_name']}.yaml"
     job = generated / answers["jobs_dir"] / f"{answers['job_name']}.yaml"
     (workspace / STAGING / "asset.yaml").write_text(asset.read_text())
@@ -35,7 +34,7 @@ def staged(tmp_path: Path) -> Path:
     return workspace
 
 
-def run_hook(workspace: Path, operation: str = "copy", *extra: str) -> subprocess.CompletedProcess[str]:
+def run_hook(workspace: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
             sys.executable,
@@ -46,8 +45,6 @@ def run_hook(workspace: Path, operation: str = "copy", *extra: str) -> subproces
             str(ASSET),
             "--job",
             str(JOB),
-            "--operation",
-            operation,
             "--answers-file",
             str(ANSWERS),
             *extra,
@@ -78,12 +75,12 @@ def test_valid_files_are_moved_into_place(staged):
 
 
 def test_running_twice_gives_the_same_workspace(staged):
-    staged_job = (staged / STAGING / "job.yaml").read_text()
+    staged_files = {name: (staged / STAGING / name).read_text() for name in ("asset.yaml", "job.yaml", "answers.yml")}
     assert run_hook(staged).returncode == 0
     (staged / STAGING).mkdir(parents=True)
-    (staged / STAGING / "job.yaml").write_text(staged_job)
-    (staged / STAGING / "asset.yaml").write_text((staged / ASSET).read_text())
-    assert run_hook(staged, operation="update").returncode == 0
+    for name, text in staged_files.items():
+        (staged / STAGING / name).write_text(text)
+    assert run_hook(staged).returncode == 0
     assert files_in(staged) == sorted([str(ANSWERS), str(ASSET), str(JOB)])
 
 
@@ -94,7 +91,7 @@ def test_invalid_job_names_the_file_and_the_json_path_and_lands_nothing(staged):
     assert f"{JOB}: $.source.incremental.lookback_days: -1 must be bigger than or equal to 0" in result.stderr
     # the first copy of a job that failed leaves nothing behind, not even its answers
     assert files_in(staged) == []
-    assert not (staged / ".dativo-gen").exists()
+    assert not (staged / STAGING).exists()
 
 
 def _sheets_source(job):
@@ -191,12 +188,14 @@ def test_a_legacy_asset_is_refused_as_dativo_run_refuses_it(staged):
 def test_failed_update_keeps_the_existing_job_and_answers(staged):
     (staged / JOB).parent.mkdir(parents=True)
     (staged / JOB).write_text("tenant_id: previous\n")
+    (staged / ANSWERS).parent.mkdir(parents=True)
+    (staged / ANSWERS).write_text("tenant_id: previous\n")
     corrupt(staged, "job.yaml", lambda job: job.pop("logging"))
-    result = run_hook(staged, operation="update")
+    result = run_hook(staged)
     assert result.returncode == 1
     assert f"{JOB}: $: must contain ['logging'] properties" in result.stderr
     assert load_yaml(staged / JOB) == {"tenant_id": "previous"}
-    assert (staged / ANSWERS).is_file()
+    assert load_yaml(staged / ANSWERS) == {"tenant_id": "previous"}
     assert not (staged / STAGING).exists()
 
 
@@ -231,8 +230,8 @@ def test_invalid_output_in_a_real_copy_leaves_the_workspace_as_it_was(tmp_path, 
 
 def test_validators_are_cached_and_a_broken_cache_is_rebuilt(staged, tmp_path):
     cache = tmp_path / "cache"
-    staged_files = {name: (staged / STAGING / name).read_text() for name in ("asset.yaml", "job.yaml")}
-    assert run_hook(staged, "copy", "--cache-dir", str(cache)).returncode == 0
+    staged_files = {name: (staged / STAGING / name).read_text() for name in ("asset.yaml", "job.yaml", "answers.yml")}
+    assert run_hook(staged, "--cache-dir", str(cache)).returncode == 0
     cached = sorted((cache / "validators").glob("*.marshal"))
     assert len(cached) == 2
     for path in cached:
@@ -242,7 +241,7 @@ def test_validators_are_cached_and_a_broken_cache_is_rebuilt(staged, tmp_path):
         (staged / STAGING / name).write_text(text)
     corrupt(staged, "job.yaml", lambda job: job.update(environment="qa"))
 
-    result = run_hook(staged, "update", "--cache-dir", str(cache))
+    result = run_hook(staged, "--cache-dir", str(cache))
 
     assert result.returncode == 1
     assert f"{JOB}: $.environment: 'qa' must be one of" in result.stderr
@@ -252,12 +251,12 @@ def test_validators_are_cached_and_a_broken_cache_is_rebuilt(staged, tmp_path):
 def test_an_unwritable_cache_does_not_stop_the_task(staged, tmp_path):
     not_a_folder = tmp_path / "cache-is-a-file"
     not_a_folder.write_text("")
-    result = run_hook(staged, "copy", "--cache-dir", str(not_a_folder))
+    result = run_hook(staged, "--cache-dir", str(not_a_folder))
     assert result.returncode == 0, result.stderr
     assert load_yaml(staged / JOB)["tenant_id"] == "mycompany"
 
 
 def test_unknown_option_is_refused_with_the_usage(staged):
-    result = run_hook(staged, "copy", "--colour", "blue")
+    result = run_hook(staged, "--colour", "blue")
     assert result.returncode != 0
     assert "unknown option --colour" in result.stderr

@@ -105,6 +105,8 @@ def test_spec_session_leaves_only_the_workspace_files(workspace):
     files = sorted(str(p.relative_to(workspace)) for p in workspace.rglob("*") if p.is_file())
     assert files == [
         ANSWERS_FILE,
+        # Keeps the scratch folder (staging, locks, journals) out of git; nothing else is left in it.
+        ".dativo-gen/.gitignore",
         ASSET_FILE,
         JOB_FILE,
     ]

@@ -320,8 +320,8 @@ retention_days:
   default: "{{ retention }}"
   when: false
 """
-RENAME_MIGRATION = """
-_migrations:
+# Put among copier.yml's migrations, before the last one (which ends the run).
+RENAME_MIGRATION = """\
   - version: "2.0.0"
     when: "{{ _stage == 'before' }}"
     command:
@@ -331,6 +331,7 @@ _migrations:
       - retention
       - retention_days
 """
+LAST_MIGRATION = "  # Last: the update is complete"
 
 
 def test_a_versioned_migration_carries_a_renamed_answer_from_v1_to_v2(tmp_path):
@@ -341,7 +342,8 @@ def test_a_versioned_migration_carries_a_renamed_answer_from_v1_to_v2(tmp_path):
     config.write_text(current.replace(question, OLD_RETENTION_QUESTION))
     git(template, "init", "-q")
     tag_version(template, "1.0.0")
-    config.write_text(current + RENAME_MIGRATION)
+    assert current.count(LAST_MIGRATION) == 1
+    config.write_text(current.replace(LAST_MIGRATION, RENAME_MIGRATION + LAST_MIGRATION))
     tag_version(template, "2.0.0")
     workspace = tmp_path / "workspace"
     workspace.mkdir()

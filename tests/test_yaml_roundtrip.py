@@ -26,7 +26,7 @@ from ruamel.yaml import YAML
 from conftest import copy_template, generate, generated_files
 from dativo_gen import checks, location_checks
 
-STAGING = "template/.dativo-gen/staging/{{ tenant_id }}/{{ job_name }}"
+STAGING = "template/.dativo-gen/staging/{{ run_id() }}"
 CSV_TO_ICEBERG = {"source_connector": "csv", "fields": "id:integer!, email", "target_connector": "iceberg"}
 CSV_TO_CSV = {**CSV_TO_ICEBERG, "target_connector": "csv"}
 

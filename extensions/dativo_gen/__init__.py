@@ -27,6 +27,7 @@ from .messages import after_copy_message, generated_header
 from .preflight import problems_message, read_questions, scripted_answer_problems
 from .registry import Registry, RegistryError, load_registry, read_template_yaml
 from .validation import AnswerProblems
+from .writing import JobWriting, run_end_problem
 from .yaml_out import yaml_block, yaml_value
 
 
@@ -166,13 +167,25 @@ class DativoExtension(ContextHook):
         # copier.yml, read once: the questions' types and choices, the answers file, the defaults.
         config = read_template_yaml(template_root / "copier.yml") or {}
         self.questions = read_questions(config)
+        if problem := run_end_problem(config):
+            raise UserMessageError(problem)
         self.problems = AnswerProblems()
         self.checked_scripted_answers = False
         self.checked_recorded_answers = False
         self.checked_clobbering = False
         environment.globals.update(Globals(self.registry, self.problems).functions())
         answers_template, defaults = answers_file_template(config), templated_defaults(config)
-        environment.globals["job_answers_file"] = pass_context(JobAnswersFile(answers_template))
+        job_answers_file = JobAnswersFile(answers_template)
+        questions = {key: spec for key, spec in config.items() if isinstance(spec, dict)}
+        validators = {key: spec["validator"] for key, spec in questions.items() if spec.get("validator")}
+        self.writing = JobWriting(
+            environment, validators, self.questions, self.problems, lambda ctx: job_answers_file.path(environment, ctx)
+        )
+        environment.globals.update(
+            job_answers_file=pass_context(job_answers_file),
+            run_id=lambda: self.writing.run_id,
+            finish_job_run=self.writing.finish,
+        )
         forgotten: dict[str, list[str]] = {}
 
         @pass_context
@@ -181,9 +194,13 @@ class DativoExtension(ContextHook):
             conf = ctx["_copier_conf"]
             key = json.dumps([str(conf["answers_file"]), str(conf["dst_path"]), conf["data"]], default=str)
             if key not in forgotten:
-                forgotten[key] = answers_to_forget(
-                    conf, defaults, answers_template, renderer(environment), self.registry
-                )
+                try:
+                    forgotten[key], new_paths = answers_to_forget(
+                        conf, defaults, answers_template, renderer(environment), self.registry
+                    )
+                except UserMessageError as error:
+                    self.writing.refuse(str(error))
+                self.writing.cover_new_paths(Path(conf["dst_path"]), new_paths)
             return forgotten[key]
 
         environment.globals["answers_to_forget"] = answers_to_forget_once
@@ -200,8 +217,12 @@ class DativoExtension(ContextHook):
         if not self.checked_recorded_answers:
             self.check_recorded_answers(conf)
         self.problems.raise_pending()
-        if context.get("_copier_phase") == "render" and not self.checked_clobbering:
+        phase = context.get("_copier_phase")
+        if phase == "migrate":
+            self.writing.before_update(context)
+        if phase == "render" and not self.checked_clobbering:
             self.checked_clobbering = True
+            self.writing.before_render(context)
             self.refuse_clobbering(context)
 
     def check_recorded_answers(self, conf: Any) -> None:
@@ -220,6 +241,7 @@ class DativoExtension(ContextHook):
         # Updates always overwrite (in temporary copies too); a copy only when asked to.
         if conf["overwrite"]:
             return
+        # Checked once this run holds the job: a run that wrote it meanwhile is seen.
         clobbered = clobbered_files(self.registry, context, Path(conf["dst_path"]))
         if clobbered:
-            raise UserMessageError(clobber_message(clobbered, str(conf["answers_file"])))
+            self.writing.refuse(clobber_message(clobbered, str(conf["answers_file"])))

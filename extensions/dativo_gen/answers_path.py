@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
-from jinja2 import Template
+from jinja2 import Environment, Template
 from jinja2.runtime import Context
 
 
@@ -36,9 +36,12 @@ class JobAnswersFile:
         self.compiled: Template | None = None
 
     def __call__(self, context: Context) -> str:
-        current = str(context["_copier_conf"]["answers_file"])
+        return self.path(context.environment, context.get_all())
+
+    def path(self, environment: Environment, answers: Mapping[str, Any]) -> str:
+        current = str(answers["_copier_conf"]["answers_file"])
         if not follows_its_job(self.template, current):
             return current
         if self.compiled is None:
-            self.compiled = context.environment.from_string(self.template)
-        return self.compiled.render(context.get_all())
+            self.compiled = environment.from_string(self.template)
+        return self.compiled.render(answers)

@@ -101,14 +101,24 @@ def moved_onto_other_files(
     return [path for path in clobbered.values() if path not in own]
 
 
+def new_paths(answers: Mapping[str, Any], moved_to: str | None) -> list[str]:
+    """Where the new answers put the job's files (those that do not build yet are left to the validators)."""
+    try:
+        return [asset_file(answers), job_file(answers), *([moved_to] if moved_to else [])]
+    except (KeyError, TypeError):
+        return []
+
+
 def answers_to_forget(
     conf: Mapping[str, Any], defaults: Mapping[str, str], answers_template: str, render: Render, registry: Registry
-) -> list[str]:
-    """The recorded answers Copier should compute again; stops a rename onto another job's files."""
+) -> tuple[list[str], list[str]]:
+    """The recorded answers Copier should compute again, and the job's new paths.
+
+    Stops a rename onto another job's files."""
     answers_file, workspace = str(conf["answers_file"]), Path(conf["dst_path"])
     recorded = read_recorded_answers(workspace / answers_file)
     if not recorded:
-        return []
+        return [], []
     followed, new = answers_to_recompute(defaults, recorded, conf["data"], render)
     moved_to = render(answers_template, new) if follows_its_job(answers_template, answers_file) else None
     if problem := taken_answers_file(answers_file, moved_to, workspace):
@@ -118,4 +128,4 @@ def answers_to_forget(
             f"dativo-gen: {answers_file}: the new answers would write over {', '.join(taken)}, another job's "
             "file with other content; choose another asset_name, asset_version or job_name"
         )
-    return followed
+    return followed, new_paths(new, moved_to)

@@ -28,6 +28,9 @@ from typing import Any
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from answers_io import stay_inside
+
 ANSWERS_ROOT = ".copier-answers"
 PATHS_MODULE = Path(__file__).resolve().parents[2] / "extensions" / "dativo_gen" / "paths.py"
 
@@ -78,6 +81,7 @@ def other_users(path: str, new_paths: tuple[str, str]) -> list[str]:
 
 def keep_shared_file(path: str, new_paths: tuple[str, str]) -> None:
     if users := other_users(path, new_paths):
+        stay_inside(path)
         subprocess.run(["git", "checkout", "HEAD", "--", path], check=True, capture_output=True)
         print(f"dativo-gen: kept {path}: {', '.join(users)} still use it", file=sys.stderr)
 
@@ -127,8 +131,11 @@ def main(argv: list[str]) -> int:
     old_text = committed(old_answers_file)
     if old_text is None:
         return 0
-    old_answers = yaml.safe_load(old_text) or {}
+    old_answers = yaml.safe_load(old_text)
+    if not isinstance(old_answers, dict):
+        return 0  # a committed symlink, not answers: the extension refuses such an update before it starts
     new_paths = (new_asset, new_job)
+    stay_inside(old_answers_file, *new_paths)
     moves = moved_files(old_answers, new_paths)
     for old, _ in moves:
         keep_shared_file(old, new_paths)
