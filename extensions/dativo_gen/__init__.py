@@ -24,7 +24,7 @@ from .drift import drift_message, read_recorded_answers, recorded_answer_problem
 from .fields import FieldError
 from .follow import answers_to_forget, renderer, templated_defaults
 from .messages import after_copy_message, generated_header
-from .preflight import problems_message, read_questions, scripted_answer_problems
+from .preflight import problems_message, read_questions, scripted_answer_problems, size_problems
 from .registry import Registry, RegistryError, load_registry, read_template_yaml
 from .validation import AnswerProblems
 from .yaml_out import yaml_block, yaml_value
@@ -191,7 +191,10 @@ class DativoExtension(ContextHook):
         conf = context["_copier_conf"]
         if not self.checked_scripted_answers:
             self.checked_scripted_answers = True
-            problems = scripted_answer_problems(self.registry, conf["data"], self.questions, conf["defaults"])
+            # Sizes first: every other check formats or walks the answers.
+            problems = size_problems(conf["data"]) or scripted_answer_problems(
+                self.registry, conf["data"], self.questions, conf["defaults"]
+            )
             if problems:
                 raise UserMessageError(problems_message(problems))
         if not self.checked_recorded_answers:

@@ -19,6 +19,7 @@ from .fields import FieldError, field_text, parse_fields
 from .infer import Inference, InferenceError
 from .infer.database import ENV_REFERENCE, introspect_table
 from .infer.sample import infer_sample
+from .limits import shown
 from .registry import DATABASE, FILES, Connector, Registry
 from .suggest import suggest_table_name
 
@@ -101,7 +102,7 @@ def catalog_fields(connector: Connector, object_name: str) -> Inference:
     entries = catalog(connector).get(object_name)
     if not entries:
         known = ", ".join(catalog(connector)) or "none"
-        raise InferenceError(f"{connector.name}'s catalog has no object {object_name!r} (it has: {known})")
+        raise InferenceError(f"{connector.name}'s catalog has no object {shown(object_name)} (it has: {known})")
     try:
         fields = parse_fields(entries)
     except FieldError as error:
@@ -208,7 +209,7 @@ def schema_source_problems(registry: Registry, data: Mapping[str, Any]) -> list[
     connector = registry.get(name)
     available = available_sources(connector)
     if source is not None and source not in available:
-        return [f"schema_source: {source!r} is not available for {name}; use one of {', '.join(available)}"]
+        return [f"schema_source: {shown(source)} is not available for {name}; use one of {', '.join(available)}"]
     if "fields" in data:
         return []
     if source == SAMPLE and not data.get("sample_path"):

@@ -18,6 +18,7 @@ from copier.errors import UserMessageError
 from jinja2 import pass_context
 
 from .fields import parse_list
+from .limits import listed, shown, size_problem
 
 
 def answered_without_prompt(context: Mapping[str, Any], question: str) -> bool:
@@ -36,6 +37,14 @@ def scripted_list(value: Any) -> list[str]:
     return parse_list(value) if isinstance(value, list) else []
 
 
+def oversized(question: str, values: tuple[Any, ...]) -> str:
+    """The first of a validator's arguments that is too big to check, as a message, or ''."""
+    for value in values:
+        if problem := size_problem(value):
+            return f"{question}: {problem}"
+    return ""
+
+
 class AnswerProblems:
     """Problems found in answers nobody can be re-asked for, until the hook raises them."""
 
@@ -47,7 +56,8 @@ class AnswerProblems:
 
         @pass_context
         def validate(context: Any, question: str, *args: Any) -> str:
-            message = check(question, *args)
+            # Measured first: a check formats or walks the value, which an alias bomb makes endless.
+            message = oversized(question, args) or check(question, *args)
             if message and answered_without_prompt(context, question):
                 self.pending.append(message)
                 return ""
@@ -62,10 +72,11 @@ class AnswerProblems:
         def choices(context: Any, question: str, *args: Any) -> list[str]:
             names = list_choices(*args)
             given = scripted_list(context["_copier_conf"]["data"].get(question))
-            unknown = [name for name in given if name not in names]
+            known = set(names)
+            unknown = [name for name in given if name not in known]
             if unknown:
-                allowed = ", ".join(names) or "none: the schema has no fields"
-                self.pending.append(f"{question}: {', '.join(map(repr, unknown))} not among the fields; use {allowed}")
+                allowed = listed(names) or "none: the schema has no fields"
+                self.pending.append(f"{question}: {listed(map(shown, unknown))} not among the fields; use {allowed}")
                 return names + unknown
             return names
 

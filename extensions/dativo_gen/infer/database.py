@@ -12,6 +12,7 @@ import os
 import re
 from typing import Any
 
+from ..limits import shown
 from .columns import named_fields
 from .result import Inference, InferenceError
 
@@ -167,7 +168,7 @@ def _first_line(error: Exception) -> str:
 def introspect_table(template: dict[str, Any], introspection: dict[str, Any], table: str) -> Inference:
     dialect = introspection.get("dialect", "")
     if dialect not in READERS:
-        raise InferenceError(f"no way to read tables of dialect {dialect!r}; use postgres or mysql")
+        raise InferenceError(f"no way to read tables of dialect {shown(dialect)}; use postgres or mysql")
     settings, unset = resolve_connection(template, introspection)
     schema, _, name = table.rpartition(".")
     where = f"{settings.get('host', 'default host')}:{settings.get('port', 'default port')}"
