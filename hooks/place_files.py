@@ -18,6 +18,7 @@ import json
 import marshal
 import os
 import sys
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -81,7 +82,7 @@ def load_validator(schema_name: str, cache_dir: Path | None = None) -> Callable[
         code = marshal.loads(cache_file.read_bytes()) if cache_file else None
     except (OSError, EOFError, ValueError, TypeError):
         code = None
-    if code is None:
+    if not isinstance(code, types.CodeType):  # a damaged entry is compiled again
         code = compile(validator_source(schema_name), f"<validator for {schema_name}>", "exec")
         if cache_file:
             write_best_effort(cache_file, marshal.dumps(code))
