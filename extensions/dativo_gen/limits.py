@@ -53,19 +53,19 @@ _SHOWN = _Shown()
 
 def shown(value: Any) -> str:
     """A bad value as a message shows it: repr() of its head, at most SHOWN_CHARS characters."""
-    text = _SHOWN.repr(value)
+    return shown_text(_SHOWN.repr(value))
+
+
+def shown_text(text: str) -> str:
+    """A text as it is, when at most SHOWN_CHARS characters long; else its head."""
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
 
 
 def listed(names: Any, limit: int = SHOWN_ITEMS) -> str:
     """Names for a message, comma-separated; past `limit` only the first ones and a count."""
     names = list(names)
-    head = ", ".join(shown(name) if not isinstance(name, str) else _short(name) for name in names[:limit])
+    head = ", ".join(shown_text(name) if isinstance(name, str) else shown(name) for name in names[:limit])
     return head if len(names) <= limit else f"{head} and {len(names) - limit:,} more"
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
 
 
 class _TooBig(Exception):

@@ -148,7 +148,8 @@ class SchemaInference:
             self.results[key] = self._run(*key)
             if isinstance(self.results[key], InferenceError):
                 # Scripted runs show no help texts, so say it where they can see it.
-                print(f"dativo-gen: {self.results[key]}; falling back to typed or starter fields", file=sys.stderr)
+                reason = " ".join(str(self.results[key]).split())  # one line, whatever a setting held
+                print(f"dativo-gen: {reason}; falling back to typed or starter fields", file=sys.stderr)
         return self.results[key]
 
     def _run(self, name: str, source: str, sample_path: str, table: str, object_name: str) -> Any:
