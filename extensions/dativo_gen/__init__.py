@@ -48,6 +48,19 @@ class Globals:
         except FieldError:
             return []
 
+    def nothing_to_suggest(self, ctx: Any, name: str, starter_fields: Any, *inference: Any) -> bool:
+        """Whether a person at the prompt must type the fields: nothing inferred, no starter fields.
+
+        Copier checks a question's default before it asks, and an empty schema fails the
+        check, so such a `fields` question gets no default at all.
+        """
+        conf = ctx["_copier_conf"]
+        if not schema_source.while_asking(ctx) or conf["defaults"] or "fields" in conf["data"]:
+            return False
+        if starter_fields and suggest.starter_fields(self.registry.get(name)):
+            return False
+        return self.inference.field_texts(name, *inference) is None
+
     def functions(self) -> dict[str, Any]:
         get = self.registry.get
         return {
@@ -100,6 +113,7 @@ class Globals:
                     or self.inference.field_texts(name, *a) is None
                 )
             ),
+            "nothing_to_suggest": pass_context(lambda ctx, *a: self.nothing_to_suggest(ctx, *a)),
             "schema_note": pass_context(
                 lambda ctx, *a: self.inference.note(*a) if schema_source.while_asking(ctx) else ""
             ),
