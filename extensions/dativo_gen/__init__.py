@@ -91,7 +91,6 @@ class Globals:
             "suggested_file_paths": lambda name, tenant, obj: suggest.suggest_file_paths(get(name), tenant, obj),
             "connection_template": lambda name: suggest.connection_template(get(name)),
             "default_tags": questions.default_tags,
-            "schema_field_names": self.problems.choices(lambda *a: questions.field_choices(self._schema_or_empty(*a))),
             "suggested_pii": lambda *a: questions.suggested_classified(self._schema_or_empty(*a), "PII"),
             "suggested_sensitive": lambda *a: questions.suggested_classified(self._schema_or_empty(*a), "SENSITIVE"),
             "suggested_cursor_field": lambda name, *a: questions.suggested_cursor_field(
@@ -153,6 +152,9 @@ class Globals:
             ),
             "check_objects": lambda question, name, value: checks.check_objects(question, get(name), value),
             "check_fields": lambda question, *a: checks.check_schema(lambda: self._schema(*a)),
+            "check_field_names": lambda question, value, *a: checks.check_field_names(
+                question, value, questions.field_choices(self._schema_or_empty(*a))
+            ),
             "check_cursor_field": lambda question, value, *a: checks.check_cursor_field(
                 question, value, questions.field_choices(self._schema_or_empty(*a))
             ),

@@ -193,6 +193,18 @@ def check_schema(build_fields: Any) -> str:
     return ""
 
 
+def check_field_names(question: str, value: Any, field_names: list[str]) -> str:
+    """Fields picked from the schema (PII, SENSITIVE): a list of its field names."""
+    if problem := _list_shape_problem(question, value):
+        return problem
+    known = set(field_names)
+    unknown = [name for name in parse_list(value) if name not in known]
+    if unknown:
+        allowed = listed(field_names) or "none: the schema has no fields"
+        return f"{question}: {listed(map(shown, unknown))} not among the fields; use {allowed}"
+    return ""
+
+
 def check_cursor_field(question: str, value: Any, field_names: list[str]) -> str:
     problem = check_identifier(question, value)
     if problem or not field_names or value in field_names:

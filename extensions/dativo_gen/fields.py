@@ -124,6 +124,7 @@ def merge_starters(starters: list[dict[str, Any]], fields: list[dict[str, Any]])
 
 def classify(fields: list[dict[str, Any]], pii: list[str], sensitive: list[str]) -> list[dict[str, Any]]:
     """Set each field's classification from the PII and SENSITIVE answers (PII wins)."""
+    pii, sensitive = set(pii), set(sensitive)  # a lookup per field, whatever the number of fields
     classified = []
     for field in fields:
         field = {key: value for key, value in field.items() if key != "classification"}

@@ -22,7 +22,7 @@ from .registry import Registry
 from .schema_source import sample_supplies_fields, schema_source_problems
 
 CONNECTOR_ROLES = {"source_connector": "source", "target_connector": "target"}
-# Copier takes only a YAML list for these multiselect questions in --data.
+# Field picks are recorded as lists, so --data must give a YAML list.
 MULTISELECT_KEYS = ("pii_fields", "sensitive_fields")
 MAX_SHOWN_PROBLEMS = 20
 # The answers copier.yml's _answers_file is made of.

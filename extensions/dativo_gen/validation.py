@@ -13,28 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import yaml
 from copier.errors import UserMessageError
 from jinja2 import pass_context
 
-from .fields import parse_list
-from .limits import listed, shown, size_problem
+from .limits import size_problem
 
 
 def answered_without_prompt(context: Mapping[str, Any], question: str) -> bool:
     """Whether the answer came from --data/--data-file, a default or the answers file under --defaults."""
     conf = context["_copier_conf"]
     return question in conf["data"] or bool(conf["defaults"])
-
-
-def scripted_list(value: Any) -> list[str]:
-    """A multiselect answer from --data ('[a, b]') or --data-file (a YAML list)."""
-    if isinstance(value, str):
-        try:
-            value = yaml.safe_load(value)
-        except yaml.YAMLError:
-            return []
-    return parse_list(value) if isinstance(value, list) else []
 
 
 def oversized(question: str, values: tuple[Any, ...]) -> str:
@@ -64,23 +52,6 @@ class AnswerProblems:
             return message
 
         return validate
-
-    def choices(self, list_choices: Callable[..., list[str]]) -> Callable[..., list[str]]:
-        """Multiselect choices: a scripted pick outside them is recorded, not left to Copier's traceback."""
-
-        @pass_context
-        def choices(context: Any, question: str, *args: Any) -> list[str]:
-            names = list_choices(*args)
-            given = scripted_list(context["_copier_conf"]["data"].get(question))
-            known = set(names)
-            unknown = [name for name in given if name not in known]
-            if unknown:
-                allowed = listed(names) or "none: the schema has no fields"
-                self.pending.append(f"{question}: {listed(map(shown, unknown))} not among the fields; use {allowed}")
-                return names + unknown
-            return names
-
-        return choices
 
     def raise_pending(self) -> None:
         if self.pending:
