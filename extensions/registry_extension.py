@@ -32,6 +32,10 @@ _CODE_CACHE = (
 )
 
 
+# Not the suffix of the unsealed entries earlier versions wrote and still read from the same folder.
+_ENTRY_SUFFIX = ".sealed.marshal"
+
+
 def _with_filename(code: types.CodeType, filename: str) -> types.CodeType:
     """Cached code names the checkout it was compiled in; tracebacks should name this one."""
     consts = tuple(_with_filename(c, filename) if isinstance(c, types.CodeType) else c for c in code.co_consts)
@@ -51,7 +55,7 @@ def _cached_code(entry: Path):
 
 class _CachedSourceLoader(importlib.machinery.SourceFileLoader):
     def source_to_code(self, data, path, *, _optimize=-1):
-        entry = _CODE_CACHE / f"{hashlib.sha1(data).hexdigest()}.marshal"
+        entry = _CODE_CACHE / f"{hashlib.sha1(data).hexdigest()}{_ENTRY_SUFFIX}"
         if (code := _cached_code(entry)) is not None:
             return _with_filename(code, path)
         code = super().source_to_code(data, path, _optimize=_optimize)

@@ -47,6 +47,12 @@ class _PlainText:
 
 
 DIGEST_BYTES = 32
+# Earlier versions wrote entries without a digest, under other names, in the same folders: a
+# workspace used with both versions keeps both kinds apart.
+ENTRY_SUFFIX = ".sealed.marshal"
+JINJA_ENTRY_PATTERN = "__jinja2_%s.sealed.cache"
+# Marks a parsed value, so an intact entry holding anything else is not taken for one.
+PARSED_TAG = "dativo-gen parsed YAML"
 
 
 def read_entry(path: Path) -> bytes | None:
@@ -130,7 +136,7 @@ def disk_cache(environment: Environment) -> BytecodeCache | None:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return _BestEffortCache(str(directory))
+    return _BestEffortCache(str(directory), JINJA_ENTRY_PATTERN)
 
 
 def _has_jinja_syntax(environment: Environment, source: str) -> bool:
@@ -182,12 +188,14 @@ def parsed_once(data: bytes, parse: Callable[[bytes], Any]) -> Any:
     recipes, copier.yml) are the same run after run, and parsing them is the bulk of loading.
     marshal stores only plain data, so anything else is simply parsed each time.
     """
-    entry = cache_root() / "parsed" / sys.implementation.cache_tag / f"{hashlib.sha1(data).hexdigest()}.marshal"
+    entry = cache_root() / "parsed" / sys.implementation.cache_tag / f"{hashlib.sha1(data).hexdigest()}{ENTRY_SUFFIX}"
     content = read_entry(entry)
     if content is not None:
         with contextlib.suppress(EOFError, ValueError, TypeError):
-            return marshal.loads(content)
+            tag, value = marshal.loads(content)
+            if tag == PARSED_TAG:
+                return value
     value = parse(data)
     with contextlib.suppress(ValueError):
-        write_entry(entry, marshal.dumps(value))
+        write_entry(entry, marshal.dumps((PARSED_TAG, value)))
     return value
