@@ -18,7 +18,7 @@ import pytest
 import yaml
 from test_bad_answers import existing_workspace  # noqa: F401 - the fixture, shared
 
-from conftest import copy_template, generate, generated_files, git, run_copier, snapshot
+from conftest import copy_template, generate, generated_files, run_copier, snapshot
 from dativo_gen.limits import SHOWN_CHARS
 
 COPY = ["copy", "--trust", "--defaults", "--quiet", "--vcs-ref", "HEAD"]
@@ -294,18 +294,3 @@ def test_a_newline_in_a_connection_variable_keeps_the_message_on_one_line(worksp
     assert len(lines) == 1, lines
     assert lines[0].startswith("dativo-gen: cannot read table orders at 127.0.0.1 second line:1: ")
     assert lines[0].endswith("; falling back to typed or starter fields")
-
-
-def test_a_workspace_with_git_history_is_left_as_it_was(job_workspace, committed_template):
-    """The refusals above leave no trace git would see either."""
-    refusal(
-        job_workspace,
-        *COPY,
-        "--data",
-        "source_connector=stripe",
-        "--data",
-        f"tags={ALIAS_BOMB}",
-        str(committed_template),
-        str(job_workspace),
-    )
-    assert git(job_workspace, "status", "--porcelain") == ""
