@@ -141,18 +141,8 @@ def stalling_database(database) -> Iterator[tuple[str, StallingProxy, dict[str, 
 
 def copy_command(template: Path, workspace: Path, dialect: str) -> list[str]:
     data = [f"source_connector={dialect}", "table_name=orders", "schema_source=database"]
-    return [
-        str(COPIER),
-        "copy",
-        "--trust",
-        "--defaults",
-        "--quiet",
-        "--vcs-ref=HEAD",
-        *(f"--data={item}" for item in data),
-    ] + [
-        str(template),
-        str(workspace),
-    ]
+    options = ["--trust", "--defaults", "--quiet", "--vcs-ref=HEAD", *(f"--data={item}" for item in data)]
+    return [str(COPIER), "copy", *options, str(template), str(workspace)]
 
 
 def test_a_server_that_stops_answering_after_login_keeps_the_deadline(stalling_database, committed_template, workspace):
