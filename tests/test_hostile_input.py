@@ -162,6 +162,33 @@ def test_a_50_mb_value_on_the_command_line_is_refused_at_once(job_workspace, com
     assert time.monotonic() - started < 10
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "problem"),
+    [
+        ("tags", "[" * 100_000 + "]" * 100_000, "nests lists or mappings too deep to read"),
+        ("tags", "[" + "9" * 5000 + "]", "holds a number too long to read"),
+        ("retention_days", "9" * 5000, "is far too large a number"),
+    ],
+    ids=["100k deep", "5000-digit number in a list", "5000-digit number"],
+)
+def test_a_command_line_value_too_deep_or_too_long_to_parse_is_one_message(
+    key, value, problem, job_workspace, committed_template
+):
+    line = refusal(
+        job_workspace,
+        *COPY,
+        "--data",
+        "source_connector=stripe",
+        "--data",
+        f"{key}={value}",
+        str(committed_template),
+        str(job_workspace),
+    )
+    assert line.startswith(f"dativo-gen: {key}: '")
+    assert line.endswith(problem)
+    assert len(line) < 200
+
+
 def test_a_long_bad_value_is_shown_by_its_head_only(job_workspace, committed_template):
     line = refusal(
         job_workspace,

@@ -9,6 +9,7 @@ message instead.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -25,6 +26,9 @@ CONNECTOR_ROLES = {"source_connector": "source", "target_connector": "target"}
 # Field picks are recorded as lists, so --data must give a YAML list.
 MULTISELECT_KEYS = ("pii_fields", "sensitive_fields")
 MAX_SHOWN_PROBLEMS = 20
+# What Copier's int() takes: optional sign, digits, underscores between digits.
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9](_?[0-9])*")
+MAX_NUMBER_DIGITS = 18  # every int answer is far below; int() of a long text is slow, past 4,300 refused
 # The answers copier.yml's _answers_file is made of.
 PATH_NAME_KEYS = ("tenant_id", "job_name")
 # What Copier reads as yes or no; anything else it silently takes as yes.
@@ -70,24 +74,32 @@ def _value_problem(value: Any, question: Question) -> str:
         return f"{shown(value)} is neither yes nor no; use true/false, yes/no or 1/0"
     if question.type == "int" and not _is_whole_number(value):
         return f"{shown(value)} is not a whole number"
+    if question.type == "int" and _too_large(value):
+        return f"{shown(value)} is far too large a number"
     if question.type == "yaml" and isinstance(value, str):
         try:
             yaml.safe_load(value)
         except yaml.YAMLError as error:
             return f"{shown(value)} is not valid YAML ({str(error).splitlines()[0]})"
+        except RecursionError:
+            return f"{shown(value)} nests lists or mappings too deep to read"
+        except ValueError:  # PyYAML's int() of a number past Python's 4,300-digit limit
+            return f"{shown(value)} holds a number too long to read"
     if question.choices and value not in question.choices:
         return f"{shown(value)} is not one of {', '.join(map(str, question.choices))}"
     return ""
 
 
 def _is_whole_number(value: Any) -> bool:
-    if isinstance(value, (bool, float)):
-        return False
-    try:
-        int(value)
-    except (TypeError, ValueError):
-        return False
-    return True
+    if isinstance(value, int):
+        return not isinstance(value, bool)
+    return isinstance(value, str) and bool(WHOLE_NUMBER.fullmatch(value.strip()))
+
+
+def _too_large(value: Any) -> bool:
+    if isinstance(value, int):
+        return value.bit_length() > 60
+    return len(value.strip().lstrip("+-").replace("_", "")) > MAX_NUMBER_DIGITS
 
 
 def value_problems(data: dict[str, Any], questions: Mapping[str, Question]) -> list[str]:
