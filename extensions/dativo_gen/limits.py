@@ -79,7 +79,7 @@ def size_problem(value: Any, limits: Limits = ANSWER_LIMITS) -> str:
 
     def measure(item: Any, depth: int) -> tuple[int, int]:
         """The values in item and how many levels of lists and mappings it has."""
-        if isinstance(item, str):
+        if isinstance(item, (str, bytes)):  # bytes: YAML's !!binary
             if len(item) > limits.text:
                 raise _TooBig(f"a text of {len(item):,} characters is too long; at most {limits.text:,}")
             return 1, 0
