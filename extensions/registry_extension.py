@@ -32,22 +32,38 @@ _CODE_CACHE = (
 )
 
 
+# Not the suffix of the unsealed entries earlier versions wrote and still read from the same folder.
+_ENTRY_SUFFIX = ".sealed.marshal"
+
+
 def _with_filename(code: types.CodeType, filename: str) -> types.CodeType:
     """Cached code names the checkout it was compiled in; tracebacks should name this one."""
     consts = tuple(_with_filename(c, filename) if isinstance(c, types.CodeType) else c for c in code.co_consts)
     return code.replace(co_filename=filename, co_consts=consts)
 
 
+def _cached_code(entry: Path):
+    """The code object an entry holds, or None. Entries start with a digest of the rest (the same
+    format as dativo_gen.compile_cache's), so a damaged one is compiled again, never run."""
+    with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+        content = entry.read_bytes()
+        if hashlib.sha256(content[32:]).digest() == content[:32]:
+            code = marshal.loads(content[32:])
+            return code if isinstance(code, types.CodeType) else None
+    return None
+
+
 class _CachedSourceLoader(importlib.machinery.SourceFileLoader):
     def source_to_code(self, data, path, *, _optimize=-1):
-        entry = _CODE_CACHE / f"{hashlib.sha1(data).hexdigest()}.marshal"
-        with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
-            return _with_filename(marshal.loads(entry.read_bytes()), path)
+        entry = _CODE_CACHE / f"{hashlib.sha1(data).hexdigest()}{_ENTRY_SUFFIX}"
+        if (code := _cached_code(entry)) is not None:
+            return _with_filename(code, path)
         code = super().source_to_code(data, path, _optimize=_optimize)
         with contextlib.suppress(OSError):
             entry.parent.mkdir(parents=True, exist_ok=True)
             partial = entry.with_suffix(f".{os.getpid()}.tmp")
-            partial.write_bytes(marshal.dumps(code))
+            content = marshal.dumps(code)
+            partial.write_bytes(hashlib.sha256(content).digest() + content)
             partial.replace(entry)
         return code
 

@@ -25,6 +25,7 @@ import marshal
 import os
 import shutil
 import sys
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -94,7 +95,7 @@ def load_validator(schema_name: str, cache_dir: Path | None = None) -> Callable[
         code = marshal.loads(cache_file.read_bytes()) if cache_file else None
     except (OSError, EOFError, ValueError, TypeError):
         code = None
-    if code is None:
+    if not isinstance(code, types.CodeType):  # a damaged entry is compiled again
         code = compile(validator_source(schema_name), f"<validator for {schema_name}>", "exec")
         if cache_file:
             write_best_effort(cache_file, marshal.dumps(code))

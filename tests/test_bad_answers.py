@@ -68,6 +68,7 @@ BAD_ANSWERS: list[tuple[str, dict[str, Any], str]] = [
     ("fields yaml", {**CSV, "fields": "[{name: id"}, "fields: '[{name: id' is not valid YAML"),
     ("fields missing", {"source_connector": "csv"}, "fields: csv has no starter fields, so give the schema"),
     ("pii unknown", {**STRIPE_TYPED, "pii_fields": "[nope]"}, "pii_fields: 'nope' not among the fields; use id, crea"),
+    ("sensitive unknown", {**STRIPE_TYPED, "sensitive_fields": ["id", "nope"]}, "sensitive_fields: 'nope' not among"),
     # where the schema comes from
     ("sample path lines", {**CSV, "schema_source": "sample", "sample_path": "a\nb"}, "sample_path: 'a\\nb' must be"),
     (

@@ -228,3 +228,37 @@ def test_fields_inferred_from_a_sample_are_the_editable_default(tmp_path):
         {"name": "born", "type": "date", "required": False},
         {"name": "note", "type": "string", "required": False},
     ], tail
+
+
+def test_a_file_source_without_a_sample_asks_for_its_fields(tmp_path):
+    """csv has no starter fields: with nothing to infer, the fields are typed at an empty prompt."""
+    dst = tmp_path / "workspace"
+    session = [
+        ("Tenant ID, the team or customer", ENTER),
+        ("Where the job runs", ENTER),
+        ("Source connector (from registry", pick(SOURCE_CONNECTORS, "csv")),
+        ("Asset name (e.g. stripe_customers", retype("people")),
+        ("Object, table or file the asset reads", ENTER),
+        ("Asset version", ENTER),
+        ("What the dataset is for", ENTER),
+        ("Where the schema comes from", ENTER),  # none: no sample given
+        # An empty answer is an empty schema: said so, and asked again.
+        ("Fields, comma-separated: name:type", ENTER),
+        ("fields: the schema is empty", "person_id:integer!, email" + ENTER),
+        ("Fields holding personal data (PII)", ENTER),  # email comes pre-selected
+        ("Other sensitive fields (SENSITIVE)", ENTER),
+        *((prompt, ENTER) for prompt in ("Owner email", "Tags, comma-separated", "Retention in days")),
+        *((prompt, ENTER) for prompt in ("File format of the landed data", "Partitioning columns", "Schema evolution")),
+        *((prompt, ENTER) for prompt in ("Asset file format", "Environment", "File paths or identifiers")),
+        *((prompt, ENTER) for prompt in ("Enable incremental sync?", "Lookback days", "Target connector (from")),
+        *((prompt, ENTER) for prompt in ("Nessie branch", "Warehouse location", "Configure the target connection?")),
+        *((prompt, ENTER) for prompt in ("S3/MinIO bucket", "S3 key prefix", "Configure Nessie catalog?")),
+        *((prompt, ENTER) for prompt in ("Nessie URI", "Log level", "Enable log redaction?", "Job name (the job")),
+        *((prompt, ENTER) for prompt in ("Folder for the asset", "Folder for the job", "Where the runtime mounts")),
+    ]
+    tail = run_session(dst, session)
+    asset = yaml.safe_load((dst / "assets" / "csv" / "v1.0" / "people.yaml").read_text(encoding="utf-8"))
+    assert asset["schema"] == [
+        {"name": "person_id", "type": "integer", "required": True},
+        {"name": "email", "type": "string", "required": False, "classification": "PII"},
+    ], tail

@@ -24,7 +24,7 @@ from .drift import drift_message, read_recorded_answers, recorded_answer_problem
 from .fields import FieldError
 from .follow import answers_to_forget, renderer, templated_defaults
 from .messages import after_copy_message, generated_header
-from .preflight import problems_message, read_questions, scripted_answer_problems
+from .preflight import problems_message, read_questions, scripted_answer_problems, size_problems
 from .registry import Registry, RegistryError, load_registry, read_template_yaml
 from .validation import AnswerProblems
 from .writing import JobWriting, run_end_problem
@@ -48,6 +48,19 @@ class Globals:
             return self._schema(source, starter_fields, fields)
         except FieldError:
             return []
+
+    def nothing_to_suggest(self, ctx: Any, name: str, starter_fields: Any, *inference: Any) -> bool:
+        """Whether a person at the prompt must type the fields: nothing inferred, no starter fields.
+
+        Copier checks a question's default before it asks, and an empty schema fails the
+        check, so such a `fields` question gets no default at all.
+        """
+        conf = ctx["_copier_conf"]
+        if not schema_source.while_asking(ctx) or conf["defaults"] or "fields" in conf["data"]:
+            return False
+        if starter_fields and suggest.starter_fields(self.registry.get(name)):
+            return False
+        return self.inference.field_texts(name, *inference) is None
 
     def functions(self) -> dict[str, Any]:
         get = self.registry.get
@@ -81,7 +94,6 @@ class Globals:
             "suggested_file_paths": lambda name, tenant, obj: suggest.suggest_file_paths(get(name), tenant, obj),
             "connection_template": lambda name: suggest.connection_template(get(name)),
             "default_tags": questions.default_tags,
-            "schema_field_names": self.problems.choices(lambda *a: questions.field_choices(self._schema_or_empty(*a))),
             "suggested_pii": lambda *a: questions.suggested_classified(self._schema_or_empty(*a), "PII"),
             "suggested_sensitive": lambda *a: questions.suggested_classified(self._schema_or_empty(*a), "SENSITIVE"),
             "suggested_cursor_field": lambda name, *a: questions.suggested_cursor_field(
@@ -103,6 +115,7 @@ class Globals:
                     or self.inference.field_texts(name, *a) is None
                 )
             ),
+            "nothing_to_suggest": pass_context(lambda ctx, *a: self.nothing_to_suggest(ctx, *a)),
             "schema_note": pass_context(
                 lambda ctx, *a: self.inference.note(*a) if schema_source.while_asking(ctx) else ""
             ),
@@ -143,6 +156,9 @@ class Globals:
             ),
             "check_objects": lambda question, name, value: checks.check_objects(question, get(name), value),
             "check_fields": lambda question, *a: checks.check_schema(lambda: self._schema(*a)),
+            "check_field_names": lambda question, value, *a: checks.check_field_names(
+                question, value, questions.field_choices(self._schema_or_empty(*a))
+            ),
             "check_cursor_field": lambda question, value, *a: checks.check_cursor_field(
                 question, value, questions.field_choices(self._schema_or_empty(*a))
             ),
@@ -211,7 +227,10 @@ class DativoExtension(ContextHook):
         conf = context["_copier_conf"]
         if not self.checked_scripted_answers:
             self.checked_scripted_answers = True
-            problems = scripted_answer_problems(self.registry, conf["data"], self.questions, conf["defaults"])
+            # Sizes first: every other check formats or walks the answers.
+            problems = size_problems(conf["data"]) or scripted_answer_problems(
+                self.registry, conf["data"], self.questions, conf["defaults"]
+            )
             if problems:
                 raise UserMessageError(problems_message(problems))
         if not self.checked_recorded_answers:

@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from .fields import IDENTIFIER, IDENTIFIER_RULE, MAX_NAME_LENGTH, FieldError, parse_list
+from .limits import listed, shown
 from .registry import Connector
 
 # Table names may carry a database and a schema (public.orders, sales.public.orders).
@@ -31,7 +32,7 @@ MAX_TAG_LENGTH = 256
 def _check_pattern(question: str, value: Any, pattern: re.Pattern[str], problem: str) -> str:
     if isinstance(value, str) and pattern.fullmatch(value):
         return ""
-    return f"{question}: {value!r} {problem}"
+    return f"{question}: {shown(value)} {problem}"
 
 
 def has_control_characters(text: str) -> bool:
@@ -72,7 +73,7 @@ def check_email(question: str, value: Any) -> str:
 def check_text(question: str, value: Any) -> str:
     """Free text (a description): anything printable or not, within a length."""
     if not isinstance(value, str):
-        return f"{question}: {value!r} is not text"
+        return f"{question}: {shown(value)} is not text"
     if len(value) > MAX_TEXT_LENGTH:
         return f"{question}: {len(value)} characters is too long; at most {MAX_TEXT_LENGTH}"
     return ""
@@ -83,7 +84,7 @@ def check_path_text(question: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         return f"{question}: give a path or identifier"
     if has_control_characters(value) or value != value.strip():
-        return f"{question}: {value!r} must be one line without control characters or surrounding spaces"
+        return f"{question}: {shown(value)} must be one line without control characters or surrounding spaces"
     if len(value) > MAX_PATH_LENGTH:
         return f"{question}: the path is longer than {MAX_PATH_LENGTH} characters"
     return ""
@@ -99,7 +100,7 @@ def check_branch(question: str, value: Any) -> str:
     ):
         return ""
     return (
-        f"{question}: {value!r} is not a branch name; use letters, digits, _, -, . and / between parts, "
+        f"{question}: {shown(value)} is not a branch name; use letters, digits, _, -, . and / between parts, "
         "not starting with - or ., no '..', at most 128 characters"
     )
 
@@ -107,7 +108,7 @@ def check_branch(question: str, value: Any) -> str:
 def check_whole_number(question: str, value: Any, low: int, high: int) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
         return ""
-    return f"{question}: {value!r} must be a whole number from {low} to {high}"
+    return f"{question}: {shown(value)} must be a whole number from {low} to {high}"
 
 
 def cloud_refusal(connector: Connector, deployment_mode: str) -> str:
@@ -138,7 +139,7 @@ def check_connector(connector: Connector, role: str, deployment_mode: str) -> st
 
 def _list_shape_problem(question: str, value: Any) -> str:
     if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(i, (dict, list)) for i in value)):
-        return f"{question}: {value!r} is not a list; write a, b or [a, b]"
+        return f"{question}: {shown(value)} is not a list; write a, b or [a, b]"
     return ""
 
 
@@ -155,7 +156,7 @@ def check_tags(question: str, value: Any) -> str:
     if problem := check_string_list(question, value):
         return problem
     if isinstance(value, list) and any(not str(tag).strip() for tag in value):
-        return f"{question}: {value!r} has a blank tag"
+        return f"{question}: {shown(value)} has a blank tag"
     for index, tag in enumerate(parse_list(value)):
         if len(tag) > MAX_TAG_LENGTH:
             return f"{question}[{index}]: the tag is longer than {MAX_TAG_LENGTH} characters"
@@ -190,11 +191,11 @@ def check_objects(question: str, connector: Connector, value: Any) -> str:
     unknown = [name for name in objects if name not in connector.objects_supported]
     if unknown:
         return (
-            f"{question}: {', '.join(map(repr, unknown))} not supported by {connector.name}; "
+            f"{question}: {listed(map(shown, unknown))} not supported by {connector.name}; "
             f"use one or more of {', '.join(connector.objects_supported)}"
         )
     if len(set(objects)) < len(objects):
-        return f"{question}: {objects!r} names an object twice"
+        return f"{question}: {shown(objects)} names an object twice"
     return ""
 
 
@@ -209,11 +210,23 @@ def check_schema(build_fields: Any) -> str:
     return ""
 
 
+def check_field_names(question: str, value: Any, field_names: list[str]) -> str:
+    """Fields picked from the schema (PII, SENSITIVE): a list of its field names."""
+    if problem := _list_shape_problem(question, value):
+        return problem
+    known = set(field_names)
+    unknown = [name for name in parse_list(value) if name not in known]
+    if unknown:
+        allowed = listed(field_names) or "none: the schema has no fields"
+        return f"{question}: {listed(map(shown, unknown))} not among the fields; use {allowed}"
+    return ""
+
+
 def check_cursor_field(question: str, value: Any, field_names: list[str]) -> str:
     problem = check_identifier(question, value)
     if problem or not field_names or value in field_names:
         return problem
-    return f"{question}: {value!r} is not a field of the schema; use one of {', '.join(field_names)}"
+    return f"{question}: {shown(value)} is not a field of the schema; use one of {listed(field_names)}"
 
 
 def check_absolute_path(question: str, value: Any) -> str:
@@ -221,5 +234,7 @@ def check_absolute_path(question: str, value: Any) -> str:
     text = value if isinstance(value, str) else ""
     path = PurePosixPath(text)
     if not path.is_absolute() or ".." in path.parts or check_path_text(question, text) or " " in text:
-        return f"{question}: {value!r} must be an absolute folder like /app (no '..', spaces or control characters)"
+        return (
+            f"{question}: {shown(value)} must be an absolute folder like /app (no '..', spaces or control characters)"
+        )
     return ""

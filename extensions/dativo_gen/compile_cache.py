@@ -5,6 +5,9 @@ each render: some 350 compiles of about 130 distinct strings per copy, most of t
 text. Here each string is compiled at most once per environment, plain text never, and
 compiled code is kept in Jinja's own bytecode cache on disk, so the next run of the
 template loads it instead of compiling it again.
+
+Every entry carries a digest of its content: an entry that is cut short, overwritten or
+flipped by a disk is ignored and written again, never used.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import hashlib
 import marshal
 import os
 import sys
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,17 +46,58 @@ class _PlainText:
         return self.text
 
 
+DIGEST_BYTES = 32
+# Earlier versions wrote entries without a digest, under other names, in the same folders: a
+# workspace used with both versions keeps both kinds apart.
+ENTRY_SUFFIX = ".sealed.marshal"
+JINJA_ENTRY_PATTERN = "__jinja2_%s.sealed.cache"
+# Marks a parsed value, so an intact entry holding anything else is not taken for one.
+PARSED_TAG = "dativo-gen parsed YAML"
+
+
+def read_entry(path: Path) -> bytes | None:
+    """The content of a cache entry, or None when it is missing, unreadable or not what was written."""
+    try:
+        entry = path.read_bytes()
+    except OSError:
+        return None
+    digest, content = entry[:DIGEST_BYTES], entry[DIGEST_BYTES:]
+    return content if hashlib.sha256(content).digest() == digest else None
+
+
+def write_entry(path: Path, content: bytes) -> None:
+    """Atomically, and silently not at all where the cache cannot be written."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(hashlib.sha256(content).digest() + content)
+        partial.replace(path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+
+
 class _BestEffortCache(FileSystemBytecodeCache):
-    """A cache that cannot be written is no reason to fail a generation."""
+    """A cache that cannot be read or written is no reason to fail a generation."""
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         # Jinja keys template files by their path too, and Copier clones the template to a
         # new folder on every run. The name is enough: Jinja checks the source's checksum.
         return super().get_cache_key(name)
 
+    def load_bytecode(self, bucket: Any) -> None:
+        content = read_entry(Path(self._get_cache_filename(bucket)))
+        if content is None:
+            return
+        try:
+            bucket.bytecode_from_string(content)
+        except Exception:  # whatever is wrong with an entry, compiling again fixes it
+            bucket.reset()
+        if not isinstance(bucket.code, types.CodeType):
+            bucket.reset()
+
     def dump_bytecode(self, bucket: Any) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
+        write_entry(Path(self._get_cache_filename(bucket)), bucket.bytecode_to_string())
 
 
 def cache_root() -> Path:
@@ -91,7 +136,7 @@ def disk_cache(environment: Environment) -> BytecodeCache | None:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return _BestEffortCache(str(directory))
+    return _BestEffortCache(str(directory), JINJA_ENTRY_PATTERN)
 
 
 def _has_jinja_syntax(environment: Environment, source: str) -> bool:
@@ -143,14 +188,14 @@ def parsed_once(data: bytes, parse: Callable[[bytes], Any]) -> Any:
     recipes, copier.yml) are the same run after run, and parsing them is the bulk of loading.
     marshal stores only plain data, so anything else is simply parsed each time.
     """
-    entry = cache_root() / "parsed" / sys.implementation.cache_tag / f"{hashlib.sha1(data).hexdigest()}.marshal"
-    with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
-        return marshal.loads(entry.read_bytes())
+    entry = cache_root() / "parsed" / sys.implementation.cache_tag / f"{hashlib.sha1(data).hexdigest()}{ENTRY_SUFFIX}"
+    content = read_entry(entry)
+    if content is not None:
+        with contextlib.suppress(EOFError, ValueError, TypeError):
+            tag, value = marshal.loads(content)
+            if tag == PARSED_TAG:
+                return value
     value = parse(data)
-    with contextlib.suppress(OSError, ValueError):
-        encoded = marshal.dumps(value)
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        partial = entry.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(encoded)
-        partial.replace(entry)
+    with contextlib.suppress(ValueError):
+        write_entry(entry, marshal.dumps((PARSED_TAG, value)))
     return value

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from .checks import has_control_characters
 from .fields import IDENTIFIER
+from .limits import shown
 from .registry import Connector
 from .suggest import name_tokens
 
@@ -47,14 +48,14 @@ def _is_reference(value: Any, allowed_secret_file: str) -> bool:
 
 def _setting_problem(where: str, key: Any, value: Any, allowed_secret_file: str) -> str:
     if not isinstance(key, str) or not IDENTIFIER.fullmatch(key):
-        return f"{where}: {key!r} is not a setting name (letters, digits and _)"
+        return f"{where}: {shown(key)} is not a setting name (letters, digits and _)"
     if isinstance(value, dict):
         return _mapping_problem(f"{where}.{key}", value, allowed_secret_file)
     if value is not None and not isinstance(value, (str, int, float, bool)):
-        return f"{where}.{key}: {value!r} is not a plain value"
+        return f"{where}.{key}: {shown(value)} is not a plain value"
     text = value if isinstance(value, str) else ""
     if has_control_characters(text):
-        return f"{where}.{key}: {value!r} must be one line without control characters"
+        return f"{where}.{key}: {shown(value)} must be one line without control characters"
     if is_credential_key(key) and not _is_reference(value, allowed_secret_file):
         return (
             f"{where}.{key}: a credential must not be written into the job; "
@@ -74,5 +75,5 @@ def _mapping_problem(where: str, value: dict[Any, Any], allowed_secret_file: str
 
 def check_connection(question: str, connector: Connector, tenant_id: str, value: Any) -> str:
     if not isinstance(value, dict):
-        return f"{question}: {value!r} is not a mapping of settings, e.g. {{host: '${{PGHOST}}', port: 5432}}"
+        return f"{question}: {shown(value)} is not a mapping of settings, e.g. {{host: '${{PGHOST}}', port: 5432}}"
     return _mapping_problem(question, value, secret_file(connector, tenant_id))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks import check_objects
-from .preflight import scripted_answer_problems
+from .preflight import scripted_answer_problems, size_problems
 from .questions import source_kind
 from .registry import API, Registry, read_yaml
 
@@ -23,7 +23,10 @@ CONNECTOR_KEYS = ("source_connector", "target_connector")
 
 def read_recorded_answers(answers_file: Path) -> dict[str, Any]:
     """The answers a job was last generated with ({} when there is no such file yet)."""
-    if not answers_file.is_file():
+    try:
+        if not answers_file.is_file():
+            return {}
+    except OSError:  # a name too long for the file system: no such file
         return {}
     answers = read_yaml(answers_file)
     return answers if isinstance(answers, dict) else {}
@@ -33,6 +36,8 @@ def recorded_answer_problems(
     registry: Registry, recorded: Mapping[str, Any], data: Mapping[str, Any], questions: Mapping[str, Any]
 ) -> list[str]:
     """Problems with recorded answers that --data does not replace."""
+    if oversized := size_problems(recorded):
+        return oversized
     kept = {key: recorded[key] for key in CONNECTOR_KEYS if key in recorded and key not in data}
     mode = data.get("deployment_mode", recorded.get("deployment_mode", "self_hosted"))
     problems = scripted_answer_problems(registry, {**kept, "deployment_mode": mode}, questions)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .limits import shown
+
 # Names that become columns, paths or identifiers: letters, digits and _, no leading digit,
 # which rules out '/', '\\', '..', a leading '.' or '-', spaces and control characters.
 # 63 characters is PostgreSQL's identifier limit, the shortest among the targets.
@@ -72,7 +74,7 @@ def _raw_entries(value: Any) -> list[Any]:
         return _raw_entries(text)
     if isinstance(value, list):
         return value
-    raise FieldError(f"fields: expected a list of fields, got {type(value).__name__} {value!r}")
+    raise FieldError(f"fields: expected a list of fields, got {type(value).__name__} {shown(value)}")
 
 
 def check_field(index: int, field: dict[str, Any]) -> dict[str, Any]:
@@ -80,15 +82,16 @@ def check_field(index: int, field: dict[str, Any]) -> dict[str, Any]:
     if not field["name"]:
         raise FieldError(f"{where}: a field needs a name")
     if not IDENTIFIER.fullmatch(field["name"]):
-        raise FieldError(f"{where}: {field['name']!r} is not a valid field name; {IDENTIFIER_RULE}")
+        raise FieldError(f"{where}: {shown(field['name'])} is not a valid field name; {IDENTIFIER_RULE}")
     if field["type"] not in FIELD_TYPES:
         raise FieldError(
-            f"{where}: unknown type {field['type']!r} for {field['name']!r}; use one of {', '.join(FIELD_TYPES)}"
+            f"{where}: unknown type {shown(field['type'])} for {shown(field['name'])}; "
+            f"use one of {', '.join(FIELD_TYPES)}"
         )
     if not isinstance(field["required"], bool):
-        raise FieldError(f"{where}: required must be true or false, got {field['required']!r}")
+        raise FieldError(f"{where}: required must be true or false, got {shown(field['required'])}")
     if field.get("classification", CLASSIFICATIONS[0]) not in CLASSIFICATIONS:
-        raise FieldError(f"{where}: classification {field['classification']!r} must be PII or SENSITIVE")
+        raise FieldError(f"{where}: classification {shown(field['classification'])} must be PII or SENSITIVE")
     return field
 
 
@@ -101,13 +104,13 @@ def parse_fields(value: Any) -> list[dict[str, Any]]:
         elif isinstance(entry, str):
             field = _field_from_text(entry)
         else:
-            raise FieldError(f"fields[{index}]: expected 'name:type' or a mapping, got {entry!r}")
+            raise FieldError(f"fields[{index}]: expected 'name:type' or a mapping, got {shown(entry)}")
         fields.append(check_field(index, field))
     seen: dict[str, int] = {}
     for index, field in enumerate(fields):
         key = field["name"].lower()
         if key in seen:
-            raise FieldError(f"fields[{index}]: duplicate field name {field['name']!r} (also fields[{seen[key]}])")
+            raise FieldError(f"fields[{index}]: duplicate field name {shown(field['name'])} (also fields[{seen[key]}])")
         seen[key] = index
     return fields
 
@@ -121,6 +124,7 @@ def merge_starters(starters: list[dict[str, Any]], fields: list[dict[str, Any]])
 
 def classify(fields: list[dict[str, Any]], pii: list[str], sensitive: list[str]) -> list[dict[str, Any]]:
     """Set each field's classification from the PII and SENSITIVE answers (PII wins)."""
+    pii, sensitive = set(pii), set(sensitive)  # a lookup per field, whatever the number of fields
     classified = []
     for field in fields:
         field = {key: value for key, value in field.items() if key != "classification"}

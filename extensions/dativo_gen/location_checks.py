@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .checks import check_path_text, has_control_characters
+from .limits import shown
 
 # AWS general purpose bucket naming rules.
 BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -26,7 +27,7 @@ def check_relative_dir(question: str, value: Any) -> str:
     hidden = any(part.startswith((".", "-")) and part != "." for part in path.parts)
     if check_path_text(question, text) or path.is_absolute() or ".." in path.parts or "\\" in text or hidden:
         return (
-            f"{question}: {value!r} must be a folder inside the workspace: relative, no '..' or '\\', "
+            f"{question}: {shown(value)} must be a folder inside the workspace: relative, no '..' or '\\', "
             "no part starting with . or -"
         )
     return ""
@@ -43,7 +44,7 @@ def check_s3_bucket(question: str, value: Any) -> str:
         problem = "a bucket name cannot look like an IP address"
     elif text.startswith(BUCKET_RESERVED_PREFIXES) or text.endswith(BUCKET_RESERVED_SUFFIXES):
         problem = "the name uses a prefix or suffix AWS reserves"
-    return f"{question}: {value!r} is not a valid S3 bucket name; {problem}" if problem else ""
+    return f"{question}: {shown(value)} is not a valid S3 bucket name; {problem}" if problem else ""
 
 
 def _is_ip_address(text: str) -> bool:
@@ -63,7 +64,7 @@ def check_s3_prefix(question: str, value: Any) -> str:
         or not all(PREFIX_SEGMENT.fullmatch(segment) for segment in segments)
     ):
         return (
-            f"{question}: {value!r} is not a key prefix; use relative parts like raw/stripe/customers "
+            f"{question}: {shown(value)} is not a key prefix; use relative parts like raw/stripe/customers "
             "(letters, digits, !_.*'()=- ; no leading '/', no '..' or empty parts)"
         )
     return ""
@@ -84,7 +85,7 @@ def check_http_url(question: str, value: Any) -> str:
         or has_control_characters(text)
         or " " in text
     ):
-        return f"{question}: {value!r} is not an http(s) URL like http://nessie.acme.internal:19120/api/v1"
+        return f"{question}: {shown(value)} is not an http(s) URL like http://nessie.acme.internal:19120/api/v1"
     return ""
 
 
@@ -93,15 +94,13 @@ def check_warehouse(question: str, value: Any) -> str:
     text = value if isinstance(value, str) else ""
     allowed = "s3://bucket/path, s3a://, gs://, abfss://container@account.dfs.core.windows.net/path or /local/path"
     if check_path_text(question, text) or " " in text:
-        return f"{question}: {value!r} is not a warehouse location; use {allowed}"
+        return f"{question}: {shown(value)} is not a warehouse location; use {allowed}"
     if text.startswith("/") or text.startswith("file:///"):
         path = PurePosixPath(text.removeprefix("file://"))
-        return "" if ".." not in path.parts else f"{question}: {value!r} must not contain '..'"
+        return "" if ".." not in path.parts else f"{question}: {shown(value)} must not contain '..'"
     parts = urlsplit(text)
     if parts.scheme not in WAREHOUSE_SCHEMES or not parts.netloc or ".." in parts.path.split("/"):
-        return f"{question}: {value!r} is not a warehouse location; use {allowed}"
+        return f"{question}: {shown(value)} is not a warehouse location; use {allowed}"
     if parts.scheme == "abfss" and "@" not in parts.netloc:
-        return (
-            f"{question}: {value!r} needs a container and an account: abfss://container@account.dfs.core.windows.net/"
-        )
+        return f"{question}: {shown(value)} needs a container and an account: abfss://container@account.dfs.core.windows.net/"
     return ""

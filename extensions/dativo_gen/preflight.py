@@ -9,20 +9,28 @@ message instead.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import yaml
 
 from . import suggest
-from .checks import check_asset_format, check_connector
+from .checks import check_asset_format, check_connector, check_identifier
 from .fields import parse_list
+from .limits import ANSWER_LIMITS, SHOWN_CHARS, listed, shown, size_problem
 from .registry import Registry
 from .schema_source import sample_supplies_fields, schema_source_problems
 
 CONNECTOR_ROLES = {"source_connector": "source", "target_connector": "target"}
-# Copier takes only a YAML list for these multiselect questions in --data.
+# Field picks are recorded as lists, so --data must give a YAML list.
 MULTISELECT_KEYS = ("pii_fields", "sensitive_fields")
+MAX_SHOWN_PROBLEMS = 20
+# What Copier's int() takes: optional sign, digits, underscores between digits.
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9](_?[0-9])*")
+MAX_NUMBER_DIGITS = 18  # every int answer is far below; int() of a long text is slow, past 4,300 refused
+# The answers copier.yml's _answers_file is made of.
+PATH_NAME_KEYS = ("tenant_id", "job_name")
 # What Copier reads as yes or no; anything else it silently takes as yes.
 BOOLEAN_WORDS = frozenset("y yes t true on 1 n no f false off 0".split())
 
@@ -32,8 +40,8 @@ def list_syntax_problems(data: dict[str, Any]) -> list[str]:
     for key in MULTISELECT_KEYS:
         value = data.get(key)
         if isinstance(value, str) and not value.lstrip().startswith("["):
-            listed = ", ".join(parse_list(value))
-            problems.append(f"{key}: give a YAML list, e.g. --data '{key}=[{listed}]' (got {value!r})")
+            example = listed(parse_list(value), 3)
+            problems.append(f"{key}: give a YAML list, e.g. --data '{key}=[{example}]' (got {shown(value)})")
     return problems
 
 
@@ -63,27 +71,35 @@ def _value_problem(value: Any, question: Question) -> str:
     if value is None:
         return "" if question.type in ("yaml", "json") else "give a value"
     if question.type == "bool" and isinstance(value, str) and value.strip().lower() not in BOOLEAN_WORDS:
-        return f"{value!r} is neither yes nor no; use true/false, yes/no or 1/0"
+        return f"{shown(value)} is neither yes nor no; use true/false, yes/no or 1/0"
     if question.type == "int" and not _is_whole_number(value):
-        return f"{value!r} is not a whole number"
+        return f"{shown(value)} is not a whole number"
+    if question.type == "int" and _too_large(value):
+        return f"{shown(value)} is far too large a number"
     if question.type == "yaml" and isinstance(value, str):
         try:
             yaml.safe_load(value)
         except yaml.YAMLError as error:
-            return f"{value!r} is not valid YAML ({str(error).splitlines()[0]})"
+            return f"{shown(value)} is not valid YAML ({str(error).splitlines()[0]})"
+        except RecursionError:
+            return f"{shown(value)} nests lists or mappings too deep to read"
+        except ValueError:  # PyYAML's int() of a number past Python's 4,300-digit limit
+            return f"{shown(value)} holds a number too long to read"
     if question.choices and value not in question.choices:
-        return f"{value!r} is not one of {', '.join(map(str, question.choices))}"
+        return f"{shown(value)} is not one of {', '.join(map(str, question.choices))}"
     return ""
 
 
 def _is_whole_number(value: Any) -> bool:
-    if isinstance(value, (bool, float)):
-        return False
-    try:
-        int(value)
-    except (TypeError, ValueError):
-        return False
-    return True
+    if isinstance(value, int):
+        return not isinstance(value, bool)
+    return isinstance(value, str) and bool(WHOLE_NUMBER.fullmatch(value.strip()))
+
+
+def _too_large(value: Any) -> bool:
+    if isinstance(value, int):
+        return value.bit_length() > 60
+    return len(value.strip().lstrip("+-").replace("_", "")) > MAX_NUMBER_DIGITS
 
 
 def value_problems(data: dict[str, Any], questions: Mapping[str, Question]) -> list[str]:
@@ -98,10 +114,11 @@ def unknown_key_problems(data: dict[str, Any], questions: Mapping[str, Question]
     """Copier ignores answers to questions it does not have; a typo would go unnoticed."""
     problems = []
     # Copier's own keys (_commit, _src_path, ...) travel in the same dict during updates.
-    for key in sorted(key for key in set(data) - set(questions) if not key.startswith("_")):
-        close = difflib.get_close_matches(key, questions, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else "; see the answer keys in the README"
-        problems.append(f"{key}: not a question of this template{hint}")
+    unknown = sorted((key for key in set(data) - set(questions) if not str(key).startswith("_")), key=str)
+    for key in unknown:
+        close = difflib.get_close_matches(str(key), questions, n=1) if len(str(key)) <= SHOWN_CHARS else []
+        hint = f"; did you mean {shown(close[0])}?" if close else "; see the answer keys in the README"
+        problems.append(f"{shown_key(key)}: not a question of this template{hint}")
     return problems
 
 
@@ -118,11 +135,28 @@ def missing_fields_problems(registry: Registry, data: dict[str, Any], defaults: 
     ]
 
 
+def size_problems(data: Mapping[str, Any]) -> list[str]:
+    """Answers too big to check at all; nothing else may format or walk them."""
+    if len(data) > ANSWER_LIMITS.items:
+        return [f"{len(data):,} answers; at most {ANSWER_LIMITS.items:,}"]
+    return [f"{shown_key(key)}: {problem}" for key, value in data.items() if (problem := size_problem(value))]
+
+
+def shown_key(key: Any) -> str:
+    return key if isinstance(key, str) and len(key) <= SHOWN_CHARS else shown(key)
+
+
+def path_name_problems(data: Mapping[str, Any]) -> list[str]:
+    """Answers that name the answers file are checked before that file is looked for."""
+    return [problem for key in PATH_NAME_KEYS if key in data and (problem := check_identifier(key, data[key]))]
+
+
 def scripted_answer_problems(
     registry: Registry, data: dict[str, Any], questions: Mapping[str, Question], defaults: bool = False
 ) -> list[str]:
     mode = data.get("deployment_mode", "self_hosted")
-    problems = unknown_key_problems(data, questions) + value_problems(data, questions) + list_syntax_problems(data)
+    problems = path_name_problems(data) + unknown_key_problems(data, questions) + value_problems(data, questions)
+    problems += list_syntax_problems(data)
     problems += missing_fields_problems(registry, data, defaults) + schema_source_problems(registry, data)
     if problem := check_asset_format("asset_format", data.get("asset_format")):
         problems.append(problem)
@@ -132,7 +166,7 @@ def scripted_answer_problems(
             continue
         if name not in registry.connectors:
             choices = ", ".join(registry.names_with_role(role))
-            problems.append(f"{question}: unknown connector {name!r}; use one of {choices}")
+            problems.append(f"{question}: unknown connector {shown(name)}; use one of {choices}")
         elif problem := check_connector(registry.get(name), role, mode):
             problems.append(f"{question}: {problem}")
     return problems
@@ -141,4 +175,7 @@ def scripted_answer_problems(
 def problems_message(problems: list[str]) -> str:
     if len(problems) == 1:
         return f"dativo-gen: {problems[0]}"
-    return "dativo-gen: these answers cannot be used:\n" + "\n".join(f"  {problem}" for problem in problems)
+    shown_problems = problems[:MAX_SHOWN_PROBLEMS]
+    if len(problems) > MAX_SHOWN_PROBLEMS:
+        shown_problems.append(f"... and {len(problems) - MAX_SHOWN_PROBLEMS:,} more")
+    return "dativo-gen: these answers cannot be used:\n" + "\n".join(f"  {problem}" for problem in shown_problems)

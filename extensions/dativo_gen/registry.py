@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from .compile_cache import parsed_once
+from .limits import SHOWN_CHARS, TEMPLATE_FILE_BYTES, TEMPLATE_FILE_LIMITS, shown, size_problem
 from .registry_checks import entry_problems, recipe_problems
 from .runtime import WITHOUT_CATALOG_DIR
 
@@ -72,7 +73,9 @@ class Registry:
             return self.connectors[name]
         except KeyError:
             known = ", ".join(sorted(self.connectors))
-            raise RegistryError(f"connector {name!r} is not in {REGISTRY_FILE}; known connectors: {known}") from None
+            raise RegistryError(
+                f"connector {shown(name)} is not in {REGISTRY_FILE}; known connectors: {known}"
+            ) from None
 
     @property
     def missing_recipes(self) -> list[str]:
@@ -84,11 +87,23 @@ def read_yaml(path: Path) -> Any:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
     except yaml.YAMLError as error:
         raise RegistryError(f"{path}: not valid YAML: {error}") from None
+    except (ValueError, RecursionError) as error:  # a number past Python's digit limit, nesting past the stack
+        raise RegistryError(f"{path}: cannot be read: {str(error)[:SHOWN_CHARS]}") from None
+
+
+def _within_limits(path: Path, value: Any) -> Any:
+    if problem := size_problem(value, TEMPLATE_FILE_LIMITS):
+        raise RegistryError(f"{path}: {problem}")
+    return value
 
 
 def read_template_yaml(path: Path) -> Any:
-    """A YAML file shipped with the template, parsed once per content (see parsed_once)."""
-    return parsed_once(path.read_bytes(), lambda _: read_yaml(path))
+    """A YAML file shipped with the template, parsed once per content (see parsed_once),
+    and measured before anything walks it (see limits)."""
+    data = path.read_bytes()
+    if len(data) > TEMPLATE_FILE_BYTES:
+        raise RegistryError(f"{path}: {len(data):,} bytes is too big; at most {TEMPLATE_FILE_BYTES:,}")
+    return _within_limits(path, parsed_once(data, lambda _: _within_limits(path, read_yaml(path))))
 
 
 def _connector_from_entry(name: str, entry: dict[str, Any], recipe: dict[str, Any]) -> Connector:
@@ -141,7 +156,7 @@ def load_registry(root: Path) -> Registry:
     registry = Registry(connectors=connectors)
     for name in registry.missing_recipes:
         print(
-            f"dativo-gen: warning: no recipe {RECIPES_DIR}/{name}.yaml for connector {name!r}; "
+            f"dativo-gen: warning: no recipe {RECIPES_DIR}/{name}.yaml for connector {shown(name)}; "
             "it gets minimal configuration",
             file=sys.stderr,
         )

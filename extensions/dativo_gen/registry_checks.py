@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from .limits import shown
+
 ROLES = ("source", "target")
 REQUIRED = ("roles", "default_engine", "engines_supported")
 # field -> (accepted Python type, what to call it in a message)
@@ -32,7 +34,7 @@ RECIPE_MAPPINGS = ("credentials", "connection_template", "default_engine", "incr
 
 def _unknown_field(field: str) -> str:
     close = difflib.get_close_matches(field, FIELD_TYPES, n=1)
-    return f"unknown field {field!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+    return f"unknown field {shown(field)}" + (f"; did you mean {shown(close[0])}?" if close else "")
 
 
 def _field_problem(field: str, value: Any) -> str:
@@ -40,24 +42,24 @@ def _field_problem(field: str, value: Any) -> str:
         return _unknown_field(field)
     expected, described = FIELD_TYPES[field]
     if not isinstance(value, expected):
-        return f"{field} must be {described}, got {value!r}"
+        return f"{field} must be {described}, got {shown(value)}"
     if expected is list and not all(isinstance(item, str) and item for item in value):
-        return f"{field} must list names, got {value!r}"
+        return f"{field} must list names, got {shown(value)}"
     if field == "roles":
         unknown = [role for role in value if role not in ROLES]
         if unknown or not value:
-            return f"unknown role {unknown[0]!r}; use source and/or target" if unknown else "roles is empty"
+            return f"unknown role {shown(unknown[0])}; use source and/or target" if unknown else "roles is empty"
     return ""
 
 
 def entry_problems(name: Any, entry: Any) -> list[str]:
     """Problems of one registry entry, each starting with the connector's name."""
-    where = f"connector {name!r}"
+    where = f"connector {shown(name)}"
     if not isinstance(name, str) or not name:
         return [f"{where}: a connector needs a name"]
     if not isinstance(entry, dict):
-        return [f"{where}: expected a mapping of fields, got {entry!r}"]
-    problems = [f"{where}: missing field {field!r}" for field in REQUIRED if field not in entry]
+        return [f"{where}: expected a mapping of fields, got {shown(entry)}"]
+    problems = [f"{where}: missing field {shown(field)}" for field in REQUIRED if field not in entry]
     problems += [f"{where}: {problem}" for field, value in entry.items() if (problem := _field_problem(field, value))]
     return problems
 
@@ -65,14 +67,14 @@ def entry_problems(name: Any, entry: Any) -> list[str]:
 def recipe_problems(name: str, recipe: Any, entry: dict[str, Any]) -> list[str]:
     """A recipe must describe the same connector as its registry entry."""
     if not isinstance(recipe, dict):
-        return [f"expected a mapping, got {recipe!r}"]
+        return [f"expected a mapping, got {shown(recipe)}"]
     problems = []
     if recipe.get("name", name) != name:
-        problems.append(f"name is {recipe['name']!r} but the file is for connector {name!r}")
+        problems.append(f"name is {shown(recipe['name'])} but the file is for connector {shown(name)}")
     if "roles" in recipe and list(recipe["roles"] or ()) != list(entry.get("roles") or ()):
-        problems.append(f"roles {recipe['roles']!r} differ from the registry's {entry.get('roles')!r}")
+        problems.append(f"roles {shown(recipe['roles'])} differ from the registry's {shown(entry.get('roles'))}")
     problems += [
-        f"{key} must be a mapping, got {recipe[key]!r}"
+        f"{key} must be a mapping, got {shown(recipe[key])}"
         for key in RECIPE_MAPPINGS
         if key in recipe and not isinstance(recipe[key], dict)
     ]

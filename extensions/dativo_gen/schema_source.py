@@ -19,6 +19,7 @@ from .fields import FieldError, field_text, parse_fields
 from .infer import Inference, InferenceError
 from .infer.database import ENV_REFERENCE, introspect_table
 from .infer.sample import infer_sample
+from .limits import shown
 from .registry import DATABASE, FILES, Connector, Registry
 from .suggest import suggest_table_name
 
@@ -101,7 +102,7 @@ def catalog_fields(connector: Connector, object_name: str) -> Inference:
     entries = catalog(connector).get(object_name)
     if not entries:
         known = ", ".join(catalog(connector)) or "none"
-        raise InferenceError(f"{connector.name}'s catalog has no object {object_name!r} (it has: {known})")
+        raise InferenceError(f"{connector.name}'s catalog has no object {shown(object_name)} (it has: {known})")
     try:
         fields = parse_fields(entries)
     except FieldError as error:
@@ -147,7 +148,8 @@ class SchemaInference:
             self.results[key] = self._run(*key)
             if isinstance(self.results[key], InferenceError):
                 # Scripted runs show no help texts, so say it where they can see it.
-                print(f"dativo-gen: {self.results[key]}; falling back to typed or starter fields", file=sys.stderr)
+                reason = " ".join(str(self.results[key]).split())  # one line, whatever a setting held
+                print(f"dativo-gen: {reason}; falling back to typed or starter fields", file=sys.stderr)
         return self.results[key]
 
     def _run(self, name: str, source: str, sample_path: str, table: str, object_name: str) -> Any:
@@ -208,7 +210,7 @@ def schema_source_problems(registry: Registry, data: Mapping[str, Any]) -> list[
     connector = registry.get(name)
     available = available_sources(connector)
     if source is not None and source not in available:
-        return [f"schema_source: {source!r} is not available for {name}; use one of {', '.join(available)}"]
+        return [f"schema_source: {shown(source)} is not available for {name}; use one of {', '.join(available)}"]
     if "fields" in data:
         return []
     if source == SAMPLE and not data.get("sample_path"):

@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import yaml
 from copier.errors import UserMessageError
 from jinja2 import pass_context
 
-from .fields import parse_list
+from .limits import size_problem
 
 
 def answered_without_prompt(context: Mapping[str, Any], question: str) -> bool:
@@ -26,14 +25,12 @@ def answered_without_prompt(context: Mapping[str, Any], question: str) -> bool:
     return question in conf["data"] or bool(conf["defaults"])
 
 
-def scripted_list(value: Any) -> list[str]:
-    """A multiselect answer from --data ('[a, b]') or --data-file (a YAML list)."""
-    if isinstance(value, str):
-        try:
-            value = yaml.safe_load(value)
-        except yaml.YAMLError:
-            return []
-    return parse_list(value) if isinstance(value, list) else []
+def oversized(question: str, values: tuple[Any, ...]) -> str:
+    """The first of a validator's arguments that is too big to check, as a message, or ''."""
+    for value in values:
+        if problem := size_problem(value):
+            return f"{question}: {problem}"
+    return ""
 
 
 class AnswerProblems:
@@ -47,29 +44,14 @@ class AnswerProblems:
 
         @pass_context
         def validate(context: Any, question: str, *args: Any) -> str:
-            message = check(question, *args)
+            # Measured first: a check formats or walks the value, which an alias bomb makes endless.
+            message = oversized(question, args) or check(question, *args)
             if message and answered_without_prompt(context, question):
                 self.pending.append(message)
                 return ""
             return message
 
         return validate
-
-    def choices(self, list_choices: Callable[..., list[str]]) -> Callable[..., list[str]]:
-        """Multiselect choices: a scripted pick outside them is recorded, not left to Copier's traceback."""
-
-        @pass_context
-        def choices(context: Any, question: str, *args: Any) -> list[str]:
-            names = list_choices(*args)
-            given = scripted_list(context["_copier_conf"]["data"].get(question))
-            unknown = [name for name in given if name not in names]
-            if unknown:
-                allowed = ", ".join(names) or "none: the schema has no fields"
-                self.pending.append(f"{question}: {', '.join(map(repr, unknown))} not among the fields; use {allowed}")
-                return names + unknown
-            return names
-
-        return choices
 
     def raise_pending(self) -> None:
         if self.pending:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..limits import shown
 from ..runtime_types import NON_ISO_TIME_VALUES, SHORT_BOOLEAN_VALUES, kept_as_text
 from .values import BOOLEAN_TEXT, TIME_TEXT, widen
 
@@ -37,7 +38,7 @@ def named_fields(columns: Iterable[tuple[str, str, bool]]) -> tuple[list[dict[st
     for raw, type_name, required in columns:
         name = field_name(raw, taken)
         if name != raw:
-            notes.append(f"column {raw!r} is field {name}")
+            notes.append(f"column {shown(raw)} is field {name}")
         fields.append({"name": name, "type": type_name, "required": required})
     return fields, notes
 

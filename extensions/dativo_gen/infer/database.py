@@ -3,15 +3,27 @@
 The connection comes from the recipe's `${ENV}` connection template and the user and
 password variables its `generator.introspection` block names, resolved from the
 environment now and kept in memory only. Drivers are imported here, when a table is
-read, so ordinary generations never pay for them. Connecting and querying time out.
+read, so ordinary generations never pay for them.
+
+Every wait has a deadline kept by this process, not by the server: the driver runs in a
+worker thread and the caller waits at most DATIVO_GEN_DB_TIMEOUT seconds for the whole
+introspection (connect, authenticate, query), then shuts the connection's socket so the
+worker ends too. A server that accepts and then never answers is treated like one that
+refuses. The caller waits on an event, which Ctrl-C interrupts at once (psycopg, waiting
+itself, would answer the first Ctrl-C by asking the silent server to cancel).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import socket
+import threading
+from collections.abc import Callable
 from typing import Any
 
+from ..limits import shown, shown_text
 from ..runtime_types import BIT_VALUES, DECIMAL_VALUES, MONEY_VALUES, ZONED_FRACTION_VALUES, kept_as_text
 from .columns import named_fields
 from .result import Inference, InferenceError
@@ -133,7 +145,10 @@ def _timeout() -> int:
         return DEFAULT_TIMEOUT_SECONDS
 
 
-def _postgres_rows(settings: dict[str, Any], schema: str | None, table: str) -> list[tuple]:
+Opened = Callable[[int], None]  # told the socket of a connection once it is open
+
+
+def _postgres_rows(settings: dict[str, Any], schema: str | None, table: str, opened: Opened) -> list[tuple]:
     import psycopg
 
     timeout = _timeout()
@@ -143,12 +158,13 @@ def _postgres_rows(settings: dict[str, Any], schema: str | None, table: str) -> 
         with psycopg.connect(
             **params, connect_timeout=timeout, options=f"-c statement_timeout={timeout * 1000}", autocommit=True
         ) as connection:
+            opened(connection.pgconn.socket)
             return connection.execute(POSTGRES_COLUMNS, {"schema": schema, "table": table}).fetchall()
     except psycopg.Error as error:
         raise InferenceError(_first_line(error)) from None
 
 
-def _mysql_rows(settings: dict[str, Any], schema: str | None, table: str) -> list[tuple]:
+def _mysql_rows(settings: dict[str, Any], schema: str | None, table: str, opened: Opened) -> list[tuple]:
     import pymysql
 
     timeout = _timeout()
@@ -166,6 +182,8 @@ def _mysql_rows(settings: dict[str, Any], schema: str | None, table: str) -> lis
     except (pymysql.Error, ValueError) as error:
         raise InferenceError(_first_line(error)) from None
     try:
+        if sock := getattr(connection, "_sock", None):
+            opened(sock.fileno())
         with connection.cursor() as cursor:
             cursor.execute(MYSQL_COLUMNS, {"schema": schema, "table": table})
             return list(cursor.fetchall())
@@ -176,6 +194,47 @@ def _mysql_rows(settings: dict[str, Any], schema: str | None, table: str) -> lis
 
 
 READERS = {"postgres": _postgres_rows, "mysql": _mysql_rows}
+
+
+def _shut_down(fileno: int) -> None:
+    """Wake a worker blocked on this socket: both directions end, the driver sees a closed connection."""
+    with contextlib.suppress(OSError):
+        sock = socket.socket(fileno=os.dup(fileno))
+        with sock:
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def rows_within_deadline(read: Callable[..., list[tuple]], *args: Any) -> list[tuple]:
+    """read(*args, opened) in a worker thread, waited for at most the timeout in all."""
+    timeout = _timeout()
+    outcome: dict[str, Any] = {}
+    sockets: list[int] = []
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            outcome["rows"] = read(*args, sockets.append)
+        except BaseException as error:  # handed to the waiting thread
+            outcome["error"] = error
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name="dativo-gen table introspection", daemon=True).start()
+    try:
+        if not done.wait(timeout):
+            raise InferenceError(f"no answer within {timeout} s (set {TIMEOUT_VARIABLE} to wait longer)")
+    finally:
+        if not done.is_set():  # timed out or interrupted: the worker must not wait on
+            for fileno in sockets:
+                _shut_down(fileno)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["rows"]
+
+
+def _one_line(text: Any) -> str:
+    """A setting as a message shows it: one line, at most SHOWN_CHARS characters."""
+    return shown_text(" ".join(str(text).split()))
 
 
 def _first_line(error: Exception) -> str:
@@ -195,17 +254,17 @@ def text_notes(dialect: str, columns: list[tuple[str, str, str]]) -> list[str]:
 def introspect_table(template: dict[str, Any], introspection: dict[str, Any], table: str) -> Inference:
     dialect = introspection.get("dialect", "")
     if dialect not in READERS:
-        raise InferenceError(f"no way to read tables of dialect {dialect!r}; use postgres or mysql")
+        raise InferenceError(f"no way to read tables of dialect {shown(dialect)}; use postgres or mysql")
     settings, unset = resolve_connection(template, introspection)
     schema, _, name = table.rpartition(".")
-    where = f"{settings.get('host', 'default host')}:{settings.get('port', 'default port')}"
+    where = _one_line(f"{settings.get('host', 'default host')}:{settings.get('port', 'default port')}")
     try:
-        rows = READERS[dialect](settings, schema or None, name)
+        rows = rows_within_deadline(READERS[dialect], settings, schema or None, name)
     except InferenceError as error:
         hint = f" (not set: {', '.join(unset)})" if unset else ""
         raise InferenceError(f"cannot read table {table} at {where}: {error}{hint}") from None
     if not rows:
-        database = settings.get("database", "the default database")
+        database = _one_line(settings.get("database", "the default database"))
         raise InferenceError(f"table {table} not found in {database} at {where} (or not visible to this user)")
     fields, notes = named_fields(
         (column, field_type(dialect, data_type, column_type), nullable == "NO")

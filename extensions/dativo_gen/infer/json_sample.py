@@ -7,14 +7,18 @@ from typing import Any
 
 from .columns import Columns
 from .result import Inference, InferenceError
-from .values import json_type
+from .values import bounded_int, json_type
 
 SEPARATOR = "."  # address.city; the field name becomes address_city
+# Objects inside objects; deeper nesting is refused rather than walked (limits: README).
+MAX_NESTING = 32
+# Integers are only typed, so a 5,000-digit one needs no exact value (and int() refuses it).
+_DECODER = json.JSONDecoder(parse_int=bounded_int)
 
 
 def _array_records(text: str, truncated: bool, max_rows: int) -> list[Any]:
     """Decode the array's items one by one, so only the head of a large array is parsed."""
-    decoder = json.JSONDecoder()
+    decoder = _DECODER
     position = text.index("[") + 1
     records: list[Any] = []
     while len(records) < max_rows:
@@ -40,7 +44,7 @@ def _line_records(text: str, truncated: bool, max_rows: int) -> list[Any]:
         if not line.strip():
             continue
         try:
-            records.append(json.loads(line))
+            records.append(_DECODER.decode(line))
         except json.JSONDecodeError as error:
             if truncated and number == len(text.splitlines()):
                 break
@@ -53,21 +57,23 @@ def _records(text: str, truncated: bool, max_rows: int) -> tuple[list[Any], str]
         return _array_records(text, truncated, max_rows), "JSON array"
     first_line = next(line for line in text.splitlines() if line.strip())
     try:
-        json.loads(first_line)
+        _DECODER.decode(first_line)
     except json.JSONDecodeError:
         # Not one record per line: one object spread over several lines.
         try:
-            return [json.loads(text)], "JSON object"
+            return [_DECODER.decode(text)], "JSON object"
         except json.JSONDecodeError as error:
             raise InferenceError(f"not valid JSON at line {error.lineno}: {error.msg}") from None
     return _line_records(text, truncated, max_rows), "JSON Lines"
 
 
-def _flatten(record: dict[str, Any], prefix: str, row: dict[str, str | None], lists: set[str]) -> None:
+def _flatten(record: dict[str, Any], prefix: str, row: dict[str, str | None], lists: set[str], depth: int = 1) -> None:
+    if depth > MAX_NESTING:
+        raise InferenceError(f"objects nested more than {MAX_NESTING} deep")
     for key, value in record.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict) and value:
-            _flatten(value, f"{name}{SEPARATOR}", row, lists)
+            _flatten(value, f"{name}{SEPARATOR}", row, lists, depth + 1)
         elif isinstance(value, list):
             lists.add(name)
             row[name] = "string" if value else None
@@ -76,7 +82,10 @@ def _flatten(record: dict[str, Any], prefix: str, row: dict[str, str | None], li
 
 
 def infer_json(text: str, truncated: bool, max_rows: int, shown_as: str) -> Inference:
-    records, form = _records(text, truncated, max_rows)
+    try:
+        records, form = _records(text, truncated, max_rows)
+    except RecursionError:
+        raise InferenceError(f"sample {shown_as} nests lists or objects too deep to read") from None
     if not records:
         raise InferenceError(f"sample {shown_as} holds no records")
     columns, lists = Columns(), set()
@@ -84,7 +93,10 @@ def infer_json(text: str, truncated: bool, max_rows: int, shown_as: str) -> Infe
         if not isinstance(record, dict):
             raise InferenceError(f"record {index} of {shown_as} is a {type(record).__name__}, expected an object")
         row: dict[str, str | None] = {}
-        _flatten(record, "", row, lists)
+        try:
+            _flatten(record, "", row, lists)
+        except InferenceError as error:
+            raise InferenceError(f"record {index} of {shown_as}: {error}") from None
         columns.add_row(row)
     fields, notes = columns.fields()
     nested = sorted({name.split(SEPARATOR)[0] for name in columns.columns if SEPARATOR in name})

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..limits import shown
 from . import csv_sample, json_sample
 from .result import Inference, InferenceError
 
@@ -33,7 +34,11 @@ def infer_sample(path: str) -> Inference:
     if not str(path).strip():
         raise InferenceError("no sample file given (sample_path)")
     sample = Path(path).expanduser()
-    if not sample.is_file():
+    try:
+        is_file = sample.is_file()
+    except (OSError, ValueError) as error:  # a name too long for the file system, a NUL
+        raise InferenceError(f"cannot read sample {shown(path)}: {getattr(error, 'strerror', None) or error}") from None
+    if not is_file:
         raise InferenceError(f"sample file {path} does not exist or is not a file")
     text, truncated = read_head(sample)
     if not text.strip():

@@ -10,6 +10,9 @@ from ..runtime_types import reads_as_boolean, reads_as_timestamp
 
 INT32 = range(-(2**31), 2**31)
 INT64 = range(-(2**63), 2**63)
+# Past 19 digits no number fits 64 bits; int() of a longer text is slow, and past 4,300 digits refused.
+MAX_INTEGER_DIGITS = 20
+PAST_64_BITS = 2**64
 BOOLEAN_WORDS = frozenset({"true", "false", "t", "f", "yes", "no"})
 INTEGER_TEXT = re.compile(r"^[+-]?(0|[1-9][0-9]*)$")  # a leading zero (zip codes, ids) stays text
 DOUBLE_TEXT = re.compile(r"^[+-]?((0|[1-9][0-9]*)(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
@@ -47,6 +50,11 @@ def _parses(text: str, formats: tuple[str, ...]) -> bool:
     return False
 
 
+def bounded_int(text: str) -> int:
+    """The number an integer text holds, or one past 64 bits when it is too long to fit anyway."""
+    return int(text) if len(text.lstrip("+-")) <= MAX_INTEGER_DIGITS else PAST_64_BITS
+
+
 def _integer_type(number: int) -> str:
     if number in INT32:
         return "integer"
@@ -79,7 +87,7 @@ def text_type(text: str) -> str:
     if text.lower() in BOOLEAN_WORDS:
         return "boolean" if reads_as_boolean(text) else BOOLEAN_TEXT
     if INTEGER_TEXT.match(text):
-        return _integer_type(int(text))
+        return _integer_type(bounded_int(text))
     if DOUBLE_TEXT.match(text):
         return "double"
     return _temporal_text_type(text)
