@@ -189,6 +189,23 @@ def test_spec_session_typed_at_the_prompts(tmp_path):
     assert asset["target"] == {"file_format": "parquet", "partitioning": ["ingest_date"], "mode": "strict"}, tail
 
 
+# A csv job's questions after its fields, each taking its default.
+CSV_SESSION_AFTER_FIELDS: list[tuple[str, str]] = [
+    ("Fields holding personal data (PII)", ENTER),  # email comes pre-selected
+    ("Other sensitive fields (SENSITIVE)", ENTER),
+    *((prompt, ENTER) for prompt in ("Owner email", "Data domain", "Data product", "Tags, comma-separated")),
+    ("Retention in days", ENTER),
+    *((prompt, ENTER) for prompt in ("File format of the landed data", "Partitioning columns", "Schema evolution")),
+    *((prompt, ENTER) for prompt in ("Asset file format", "Environment", "File paths or identifiers")),
+    *((prompt, ENTER) for prompt in ("Enable incremental sync?", "Lookback days", "Target connector (from")),
+    *((prompt, ENTER) for prompt in ("Nessie branch", "Warehouse location", "Configure the target connection?")),
+    *((prompt, ENTER) for prompt in ("S3/MinIO bucket", "S3 key prefix", "Commit to the Nessie catalog")),
+    *((prompt, ENTER) for prompt in ("Nessie URI", "Rows that do not fit", "Log level", "Enable log redaction?")),
+    ("Job name (the job", ENTER),
+    *((prompt, ENTER) for prompt in ("Folder for the asset", "Folder for the job", "Where the runtime mounts")),
+]
+
+
 def test_fields_inferred_from_a_sample_are_the_editable_default(tmp_path):
     sample = tmp_path / "people.csv"
     sample.write_text("person_id,email,born\n1,a@example.com,1990-01-01\n2,b@example.com,\n")
@@ -207,18 +224,7 @@ def test_fields_inferred_from_a_sample_are_the_editable_default(tmp_path):
         ("Inferred from sample people.csv (CSV, ','-separated, with header, 2 rows read): 3 fields", ""),
         # edit the pre-filled list: drop its closing bracket, add a field, close it again
         ("Fields, comma-separated: name:type", "\x7f, note]" + ENTER),
-        ("Fields holding personal data (PII)", ENTER),  # email comes pre-selected
-        ("Other sensitive fields (SENSITIVE)", ENTER),
-        *((prompt, ENTER) for prompt in ("Owner email", "Data domain", "Data product", "Tags, comma-separated")),
-        ("Retention in days", ENTER),
-        *((prompt, ENTER) for prompt in ("File format of the landed data", "Partitioning columns", "Schema evolution")),
-        *((prompt, ENTER) for prompt in ("Asset file format", "Environment", "File paths or identifiers")),
-        *((prompt, ENTER) for prompt in ("Enable incremental sync?", "Lookback days", "Target connector (from")),
-        *((prompt, ENTER) for prompt in ("Nessie branch", "Warehouse location", "Configure the target connection?")),
-        *((prompt, ENTER) for prompt in ("S3/MinIO bucket", "S3 key prefix", "Commit to the Nessie catalog")),
-        *((prompt, ENTER) for prompt in ("Nessie URI", "Rows that do not fit", "Log level", "Enable log redaction?")),
-        ("Job name (the job", ENTER),
-        *((prompt, ENTER) for prompt in ("Folder for the asset", "Folder for the job", "Where the runtime mounts")),
+        *CSV_SESSION_AFTER_FIELDS,
     ]
     tail = run_session(dst, session)
     asset = yaml.safe_load((dst / "assets" / "csv" / "v1.0" / "people.yaml").read_text(encoding="utf-8"))
@@ -245,16 +251,7 @@ def test_a_file_source_without_a_sample_asks_for_its_fields(tmp_path):
         # An empty answer is an empty schema: said so, and asked again.
         ("Fields, comma-separated: name:type", ENTER),
         ("fields: the schema is empty", "person_id:integer!, email" + ENTER),
-        ("Fields holding personal data (PII)", ENTER),  # email comes pre-selected
-        ("Other sensitive fields (SENSITIVE)", ENTER),
-        *((prompt, ENTER) for prompt in ("Owner email", "Tags, comma-separated", "Retention in days")),
-        *((prompt, ENTER) for prompt in ("File format of the landed data", "Partitioning columns", "Schema evolution")),
-        *((prompt, ENTER) for prompt in ("Asset file format", "Environment", "File paths or identifiers")),
-        *((prompt, ENTER) for prompt in ("Enable incremental sync?", "Lookback days", "Target connector (from")),
-        *((prompt, ENTER) for prompt in ("Nessie branch", "Warehouse location", "Configure the target connection?")),
-        *((prompt, ENTER) for prompt in ("S3/MinIO bucket", "S3 key prefix", "Configure Nessie catalog?")),
-        *((prompt, ENTER) for prompt in ("Nessie URI", "Log level", "Enable log redaction?", "Job name (the job")),
-        *((prompt, ENTER) for prompt in ("Folder for the asset", "Folder for the job", "Where the runtime mounts")),
+        *CSV_SESSION_AFTER_FIELDS,
     ]
     tail = run_session(dst, session)
     asset = yaml.safe_load((dst / "assets" / "csv" / "v1.0" / "people.yaml").read_text(encoding="utf-8"))
