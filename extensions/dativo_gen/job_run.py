@@ -44,6 +44,10 @@ def _abandon(locks: list[JobLock], journal: Journal) -> None:
             lock.release()
 
 
+def cannot_write(error: OSError) -> UserMessageError:
+    return UserMessageError(f"dativo-gen: cannot write in the workspace, nothing was written: {error}")
+
+
 def _terminate(signum: int, frame: object) -> None:
     # SIGTERM ends the run like Ctrl-C: the exception unwinds, the files are put back at exit.
     raise SystemExit(128 + signum)
@@ -79,8 +83,7 @@ class JobRun:
             if self.finalizer is not None:
                 self.finalizer.detach()
             if isinstance(error, OSError):  # a read-only workspace, a full disk
-                message = f"cannot write in the workspace, nothing was written: {error}"
-                raise UserMessageError(f"dativo-gen: {message}") from None
+                raise cannot_write(error) from None
             what = f"job {self.job}" if lock is self.locks[0] else "this workspace (an update)"
             raise UserMessageError(
                 f"dativo-gen: another run is writing {what} ({lock.path.relative_to(self.workspace)}); "
@@ -95,7 +98,11 @@ class JobRun:
             _REGISTRY.awaiting[joined_by] = self
 
     def cover(self, paths: list[str], scratch: list[str] = ()) -> None:
-        self.journal.cover(paths, list(scratch))
+        try:
+            self.journal.cover(paths, list(scratch))
+        except OSError as error:  # a full disk, a read-only folder: nothing of this run is written yet
+            self.abandon()
+            raise cannot_write(error) from None
 
     def finish(self) -> None:
         """The job is written: drop the journal, release the lock."""
