@@ -7,12 +7,14 @@ the files byte for byte.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -391,3 +393,64 @@ def test_two_concurrent_updates_leave_no_moved_asset_behind(one_job, committed_t
         assert update(one_job, "asset_version=1.1").returncode == 0
     assert not (one_job / STRIPE_ASSET).exists()
     assert (one_job / "assets/stripe/v1.1/stripe_customers.yaml").is_file()
+
+
+# --- a read-only folder, a full disk --------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def immutable(folder: Path) -> Iterator[None]:
+    """A folder nobody can write in, root included (chmod does not stop root)."""
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True, check=False).returncode:
+        pytest.skip("chattr +i is not available here (it needs root on ext4)")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+@pytest.fixture
+def small_disk(tmp_path) -> Iterator[Path]:
+    """A 4 MiB file system of its own, so that filling it touches nothing else."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here (it needs root)")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def fill(disk: Path, leave_kib: int) -> Path:
+    filler = disk / "filler"
+    stats = os.statvfs(disk)
+    with filler.open("wb") as out:
+        out.write(bytes(stats.f_bavail * stats.f_frsize - leave_kib * 1024))
+    return filler
+
+
+def test_an_update_into_a_read_only_folder_ends_in_one_line_and_leaves_no_trace(one_job):
+    before = snapshot(one_job)
+
+    with immutable(one_job / "jobs" / "mycompany"):
+        result = update(one_job, "log_level=DEBUG", "retention_days=45")
+
+    assert_refused_in_one_line(result, "cannot place the generated files", STRIPE_JOB)
+    assert snapshot(one_job) == before  # the asset, placed before the job failed, is put back
+    assert clean(one_job)
+    assert update(one_job, "log_level=DEBUG").returncode == 0  # and the retry works
+
+
+def test_an_update_on_a_full_disk_ends_in_one_line_and_leaves_no_trace(one_job, small_disk):
+    workspace = Path(shutil.copytree(one_job, small_disk / "workspace", symlinks=True))
+    before = snapshot(workspace)
+    filler = fill(small_disk, leave_kib=8)
+
+    result = update(workspace, "log_level=DEBUG", "retention_days=45")
+
+    filler.unlink()
+    assert_refused_in_one_line(result, "No space left on device")
+    assert snapshot(workspace) == before
+    assert clean(workspace)
+    assert update(workspace, "log_level=DEBUG").returncode == 0
