@@ -46,6 +46,12 @@ def refusal(workspace: Path, *args: str) -> str:
     return lines[0]
 
 
+def refused_stripe_copy(workspace: Path, template: Path, key: str, value: str) -> str:
+    """The one line a stripe copy with this answer is refused with."""
+    data = ["--data", "source_connector=stripe", "--data", f"{key}={value}"]
+    return refusal(workspace, *COPY, *data, str(template), str(workspace))
+
+
 @pytest.fixture
 def job_workspace(existing_workspace, tmp_path) -> Path:  # noqa: F811 - the imported fixture
     workspace = tmp_path / "workspace"
@@ -66,16 +72,7 @@ def test_a_name_past_the_file_system_limit_is_refused_before_any_file_is_looked_
     key, job_workspace, committed_template
 ):
     value = "a" * 300  # 255 bytes is the longest file name
-    line = refusal(
-        job_workspace,
-        *COPY,
-        "--data",
-        "source_connector=stripe",
-        "--data",
-        f"{key}={value}",
-        str(committed_template),
-        str(job_workspace),
-    )
+    line = refused_stripe_copy(job_workspace, committed_template, key, value)
     shown_value = line.removeprefix(f"dativo-gen: {key}: ").partition(" is not a valid name;")[0]
     assert shown_value.startswith("'aaaa") and shown_value.endswith("aaaa'")
     assert "..." in shown_value and len(shown_value) <= SHOWN_CHARS
@@ -174,16 +171,7 @@ def test_a_50_mb_value_on_the_command_line_is_refused_at_once(job_workspace, com
 def test_a_command_line_value_too_deep_or_too_long_to_parse_is_one_message(
     key, value, problem, job_workspace, committed_template
 ):
-    line = refusal(
-        job_workspace,
-        *COPY,
-        "--data",
-        "source_connector=stripe",
-        "--data",
-        f"{key}={value}",
-        str(committed_template),
-        str(job_workspace),
-    )
+    line = refused_stripe_copy(job_workspace, committed_template, key, value)
     assert line.startswith(f"dativo-gen: {key}: '")
     assert line.endswith(problem)
     assert len(line) < 200

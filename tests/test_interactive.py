@@ -189,6 +189,18 @@ def test_spec_session_typed_at_the_prompts(tmp_path):
     assert asset["target"] == {"file_format": "parquet", "partitioning": ["ingest_date"], "mode": "strict"}, tail
 
 
+# A csv job named people, up to its schema's source.
+CSV_SESSION_UNTIL_SCHEMA: list[tuple[str, str]] = [
+    ("Tenant ID, the team or customer", ENTER),
+    ("Where the job runs", ENTER),
+    ("Source connector (from registry", pick(SOURCE_CONNECTORS, "csv")),
+    ("Asset name (e.g. stripe_customers", retype("people")),
+    ("Object, table or file the asset reads", ENTER),
+    ("Asset version", ENTER),
+    ("What the dataset is for", ENTER),
+
+]
+
 # A csv job's questions after its fields, each taking its default.
 CSV_SESSION_AFTER_FIELDS: list[tuple[str, str]] = [
     ("Fields holding personal data (PII)", ENTER),  # email comes pre-selected
@@ -211,13 +223,7 @@ def test_fields_inferred_from_a_sample_are_the_editable_default(tmp_path):
     sample.write_text("person_id,email,born\n1,a@example.com,1990-01-01\n2,b@example.com,\n")
     dst = tmp_path / "workspace"
     session = [
-        ("Tenant ID, the team or customer", ENTER),
-        ("Where the job runs", ENTER),
-        ("Source connector (from registry", pick(SOURCE_CONNECTORS, "csv")),
-        ("Asset name (e.g. stripe_customers", retype("people")),
-        ("Object, table or file the asset reads", ENTER),
-        ("Asset version", ENTER),
-        ("What the dataset is for", ENTER),
+        *CSV_SESSION_UNTIL_SCHEMA,
         ("Where the schema comes from", DOWN + ENTER),  # none, sample: no sample given yet, so none is the default
         ("Sample file to infer the fields from", str(sample) + ENTER),
         # the help says where the list came from; the prompt is pre-filled with it
@@ -240,13 +246,7 @@ def test_a_file_source_without_a_sample_asks_for_its_fields(tmp_path):
     """csv has no starter fields: with nothing to infer, the fields are typed at an empty prompt."""
     dst = tmp_path / "workspace"
     session = [
-        ("Tenant ID, the team or customer", ENTER),
-        ("Where the job runs", ENTER),
-        ("Source connector (from registry", pick(SOURCE_CONNECTORS, "csv")),
-        ("Asset name (e.g. stripe_customers", retype("people")),
-        ("Object, table or file the asset reads", ENTER),
-        ("Asset version", ENTER),
-        ("What the dataset is for", ENTER),
+        *CSV_SESSION_UNTIL_SCHEMA,
         ("Where the schema comes from", ENTER),  # none: no sample given
         # An empty answer is an empty schema: said so, and asked again.
         ("Fields, comma-separated: name:type", ENTER),
