@@ -352,27 +352,47 @@ def test_eight_parallel_copies_of_different_jobs_all_succeed(committed_template,
         assert answers["retention_days"] == 10 + i
 
 
-def test_a_run_waits_for_the_job_at_most_its_deadline_and_writes_nothing(one_job):
-    before = snapshot(one_job)
-    lock = one_job / ".dativo-gen" / "locks" / "mycompany-stripe_customers_to_iceberg.lock"
+def update_while_locked(workspace: Path, job: str, *data: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    """An update while another process holds the lock of job (tenant-job), with a 1 s deadline; and its wait."""
+    lock = workspace / ".dativo-gen" / "locks" / f"{job}.lock"
     lock.parent.mkdir(parents=True)
     with lock.open("ab") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         started = time.monotonic()
         result = copier(
-            "update", "--trust", "--defaults", "-a", STRIPE, "--data", "retention_days=60", ".",
-            cwd=one_job, env={"DATIVO_GEN_LOCK_TIMEOUT": "1"},
+            "update", "--trust", "--defaults", "-a", STRIPE, *data_flags(data), ".",
+            cwd=workspace, env={"DATIVO_GEN_LOCK_TIMEOUT": "1"},
         )  # fmt: skip
         waited = time.monotonic() - started
     lock.unlink()
     for folder in (lock.parent, lock.parent.parent / "journal"):
         if folder.exists():
             folder.rmdir()
+    return result, waited
+
+
+def test_a_run_waits_for_the_job_at_most_its_deadline_and_writes_nothing(one_job):
+    before = snapshot(one_job)
+
+    result, waited = update_while_locked(one_job, "mycompany-stripe_customers_to_iceberg", "retention_days=60")
 
     assert_refused_in_one_line(result, "another run is writing job mycompany/stripe_customers_to_iceberg")
     assert waited < 30
     assert snapshot(one_job) == before
     assert clean(one_job)
+
+
+def test_an_update_that_renames_its_job_waits_for_the_new_name_too(one_job):
+    """A rename writes the new name's files: a run writing that job keeps the update out."""
+    before = snapshot(one_job)
+
+    result, _ = update_while_locked(one_job, "mycompany-customers_lake", "job_name=customers_lake")
+
+    assert_refused_in_one_line(result, "another run is writing job mycompany/customers_lake")
+    assert snapshot(one_job) == before
+    assert clean(one_job)
+    assert update(one_job, "job_name=customers_lake").returncode == 0  # free again: the rename goes through
+    assert (one_job / "jobs" / "mycompany" / "customers_lake.yaml").is_file()
 
 
 def test_two_concurrent_updates_leave_no_moved_asset_behind(one_job, committed_template):

@@ -211,12 +211,11 @@ class DativoExtension(ContextHook):
             key = json.dumps([str(conf["answers_file"]), str(conf["dst_path"]), conf["data"]], default=str)
             if key not in forgotten:
                 try:
-                    forgotten[key], new_paths = answers_to_forget(
-                        conf, defaults, answers_template, renderer(environment), self.registry
-                    )
+                    followed = answers_to_forget(conf, defaults, answers_template, renderer(environment), self.registry)
                 except UserMessageError as error:
                     self.writing.refuse(str(error))
-                self.writing.cover_new_paths(Path(conf["dst_path"]), new_paths)
+                self.writing.cover_new_paths(Path(conf["dst_path"]), followed.new_paths, followed.new_job)
+                forgotten[key] = followed.forget
             return forgotten[key]
 
         environment.globals["answers_to_forget"] = answers_to_forget_once

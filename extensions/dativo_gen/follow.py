@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from copier.errors import UserMessageError
 from jinja2 import Environment
@@ -109,16 +109,22 @@ def new_paths(answers: Mapping[str, Any], moved_to: str | None) -> list[str]:
         return []
 
 
+class FollowedAnswers(NamedTuple):
+    forget: list[str]  # recorded answers Copier should compute again
+    new_paths: list[str]  # where the new answers put the job's files
+    new_job: tuple[Any, Any] = (None, None)  # (tenant_id, job_name) under the new answers
+
+
 def answers_to_forget(
     conf: Mapping[str, Any], defaults: Mapping[str, str], answers_template: str, render: Render, registry: Registry
-) -> tuple[list[str], list[str]]:
-    """The recorded answers Copier should compute again, and the job's new paths.
+) -> FollowedAnswers:
+    """The recorded answers Copier should compute again, the job's new paths and its new name.
 
     Stops a rename onto another job's files."""
     answers_file, workspace = str(conf["answers_file"]), Path(conf["dst_path"])
     recorded = read_recorded_answers(workspace / answers_file)
     if not recorded:
-        return [], []
+        return FollowedAnswers([], [])
     followed, new = answers_to_recompute(defaults, recorded, conf["data"], render)
     moved_to = render(answers_template, new) if follows_its_job(answers_template, answers_file) else None
     if problem := taken_answers_file(answers_file, moved_to, workspace):
@@ -128,4 +134,4 @@ def answers_to_forget(
             f"dativo-gen: {answers_file}: the new answers would write over {', '.join(taken)}, another job's "
             "file with other content; choose another asset_name, asset_version or job_name"
         )
-    return followed, new_paths(new, moved_to)
+    return FollowedAnswers(followed, new_paths(new, moved_to), (new.get("tenant_id"), new.get("job_name")))

@@ -48,6 +48,13 @@ def cannot_write(error: OSError) -> UserMessageError:
     return UserMessageError(f"dativo-gen: cannot write in the workspace, nothing was written: {error}")
 
 
+def busy(what: str, lock: JobLock, workspace: Path) -> UserMessageError:
+    return UserMessageError(
+        f"dativo-gen: another run is writing {what} ({lock.path.relative_to(workspace)}); "
+        "nothing was written, run again when it has finished"
+    )
+
+
 def _terminate(signum: int, frame: object) -> None:
     # SIGTERM ends the run like Ctrl-C: the exception unwinds, the files are put back at exit.
     raise SystemExit(128 + signum)
@@ -85,10 +92,7 @@ class JobRun:
             if isinstance(error, OSError):  # a read-only workspace, a full disk
                 raise cannot_write(error) from None
             what = f"job {self.job}" if lock is self.locks[0] else "this workspace (an update)"
-            raise UserMessageError(
-                f"dativo-gen: another run is writing {what} ({lock.path.relative_to(self.workspace)}); "
-                "nothing was written, run again when it has finished"
-            ) from None
+            raise busy(what, lock, self.workspace) from None
         self.sigterm_installed = (
             threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
         )
@@ -96,6 +100,19 @@ class JobRun:
             signal.signal(signal.SIGTERM, _terminate)
         if joined_by:
             _REGISTRY.awaiting[joined_by] = self
+
+    def lock_also(self, tenant: object, job: object) -> None:
+        """An update that renames its job writes the new name's files too: hold that job's lock as well."""
+        if tenant is None or job is None or job_key(tenant, job) in {lock.path.stem for lock in self.locks}:
+            return
+        lock = JobLock(self.workspace, job_key(tenant, job))
+        try:
+            lock.acquire(lock_timeout())
+        except JobBusy:
+            raise busy(f"job {tenant}/{job}", lock, self.workspace) from None
+        except OSError as error:
+            raise cannot_write(error) from None
+        self.locks.append(lock)
 
     def cover(self, paths: list[str], scratch: list[str] = ()) -> None:
         try:

@@ -120,11 +120,15 @@ class JobWriting:
         if self.problems.pending:
             self.refuse(f"dativo-gen: {self.problems.pending[0]}")
 
-    def cover_new_paths(self, workspace: Path, paths: list[str]) -> None:
-        """Paths the new answers of an update move files to: inside the workspace, journaled before written."""
+    def cover_new_paths(self, workspace: Path, paths: list[str], new_job: tuple[Any, Any]) -> None:
+        """Where an update moves the job: inside the workspace, the new name locked, journaled before written."""
         if problems := escapes(workspace, paths):
             self.refuse(refusal(problems))
         if self.run is not None:
+            try:
+                self.run.lock_also(*new_job)
+            except UserMessageError as error:
+                self.refuse(str(error))
             self.run.cover(paths)
 
     def before_render(self, context: dict[str, Any]) -> None:
