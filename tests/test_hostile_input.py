@@ -46,9 +46,9 @@ def refusal(workspace: Path, *args: str) -> str:
     return lines[0]
 
 
-def refused_stripe_copy(workspace: Path, template: Path, key: str, value: str) -> str:
-    """The one line a stripe copy with this answer is refused with."""
-    data = ["--data", "source_connector=stripe", "--data", f"{key}={value}"]
+def refused_copy(workspace: Path, template: Path, key: str, value: str, source: str = "stripe") -> str:
+    """The one line a copy from this source with this answer is refused with."""
+    data = ["--data", f"source_connector={source}", "--data", f"{key}={value}"]
     return refusal(workspace, *COPY, *data, str(template), str(workspace))
 
 
@@ -72,7 +72,7 @@ def test_a_name_past_the_file_system_limit_is_refused_before_any_file_is_looked_
     key, job_workspace, committed_template
 ):
     value = "a" * 300  # 255 bytes is the longest file name
-    line = refused_stripe_copy(job_workspace, committed_template, key, value)
+    line = refused_copy(job_workspace, committed_template, key, value)
     shown_value = line.removeprefix(f"dativo-gen: {key}: ").partition(" is not a valid name;")[0]
     assert shown_value.startswith("'aaaa") and shown_value.endswith("aaaa'")
     assert "..." in shown_value and len(shown_value) <= SHOWN_CHARS
@@ -171,7 +171,7 @@ def test_a_50_mb_value_on_the_command_line_is_refused_at_once(job_workspace, com
 def test_a_command_line_value_too_deep_or_too_long_to_parse_is_one_message(
     key, value, problem, job_workspace, committed_template
 ):
-    line = refused_stripe_copy(job_workspace, committed_template, key, value)
+    line = refused_copy(job_workspace, committed_template, key, value)
     assert line.startswith(f"dativo-gen: {key}: '")
     assert line.endswith(problem)
     assert len(line) < 200
@@ -214,32 +214,14 @@ def test_an_alias_bomb_in_the_registry_is_refused(job_workspace, tmp_path):
 def test_a_json_sample_nested_100k_deep_is_one_message(job_workspace, committed_template, tmp_path):
     sample = tmp_path / "deep.json"
     sample.write_text('{"a": ' * 100_000 + "1" + "}" * 100_000, encoding="utf-8")
-    line = refusal(
-        job_workspace,
-        *COPY,
-        "--data",
-        "source_connector=csv",
-        "--data",
-        f"sample_path={sample}",
-        str(committed_template),
-        str(job_workspace),
-    )
+    line = refused_copy(job_workspace, committed_template, "sample_path", str(sample), source="csv")
     assert line == "dativo-gen: sample_path: sample deep.json nests lists or objects too deep to read"
 
 
 def test_a_json_sample_nested_past_the_limit_is_one_message(job_workspace, committed_template, tmp_path):
     sample = tmp_path / "nested.jsonl"
     sample.write_text('{"a": ' * 40 + "1" + "}" * 40 + "\n", encoding="utf-8")
-    line = refusal(
-        job_workspace,
-        *COPY,
-        "--data",
-        "source_connector=csv",
-        "--data",
-        f"sample_path={sample}",
-        str(committed_template),
-        str(job_workspace),
-    )
+    line = refused_copy(job_workspace, committed_template, "sample_path", str(sample), source="csv")
     assert line == "dativo-gen: sample_path: record 1 of nested.jsonl: objects nested more than 32 deep"
 
 
