@@ -13,6 +13,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from conftest import ROOT
 from dativo_gen.compile_cache import reuse_compiled_strings
+from dativo_gen.questions import is_lake, target_connection_note
 from dativo_gen.registry import load_registry
 from dativo_gen.yaml_out import yaml_block, yaml_value
 
@@ -125,3 +126,14 @@ def test_the_registry_files_are_parsed_once_and_a_broken_entry_is_parsed_again(t
     entries[0].write_bytes(b"not marshal data")
     assert load_registry(ROOT) == first
     assert sorted((tmp_path / "parsed").rglob("*.marshal")) == entries
+
+
+@pytest.mark.parametrize(
+    ("target", "variables"),
+    [("iceberg", ["S3_BUCKET", "S3_ENDPOINT", "AWS_*"]), ("s3", ["S3_BUCKET"]), ("postgres", ["S3_BUCKET"])],
+)
+def test_the_target_connection_help_says_what_skipping_it_means_at_run_time(target, variables):
+    connector = load_registry(ROOT).get(target)
+    note = target_connection_note(connector)
+    assert all(variable in note for variable in variables)
+    assert ("not read yet" in note) == (not is_lake(connector))

@@ -78,6 +78,7 @@ class Globals:
             "source_kind": lambda name: questions.source_kind(get(name)),
             "target_kind": lambda name: get(name).kind,
             "target_is_lake": lambda name: questions.is_lake(get(name)),
+            "target_connection_note": lambda name: questions.target_connection_note(get(name)),
             "supports_incremental": lambda name: get(name).supports_incremental,
             "has_nessie": lambda name: suggest.has_catalog(get(name)),
             "needs_cursor": lambda name: runtime.needs_cursor(get(name).incremental_strategy_default),

@@ -74,6 +74,13 @@ def is_lake(connector: Connector) -> bool:
     return connector.kind in (LAKEHOUSE, OBJECT_STORAGE)
 
 
+def target_connection_note(connector: Connector) -> str:
+    """What skipping the target connection means at run time (the help of configure_target_connection)."""
+    if is_lake(connector):
+        return "If not, bucket, endpoint and keys come from S3_BUCKET, S3_ENDPOINT and AWS_* at run time"
+    return "Kept in the job, not read yet: the runtime writes Parquet to S3_BUCKET"
+
+
 def field_choices(fields: list[dict[str, Any]]) -> list[str]:
     return [field["name"] for field in fields]
 
