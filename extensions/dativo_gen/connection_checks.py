@@ -7,7 +7,6 @@ ${ENV} variable or the secret file the connector's recipe names.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,9 +14,9 @@ from .checks import has_control_characters
 from .fields import IDENTIFIER
 from .limits import shown
 from .registry import Connector
+from .runtime import ENV_REFERENCE
 from .suggest import name_tokens
 
-ENV_REFERENCE = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")
 CREDENTIAL_TOKENS = frozenset(
     "password passwd pwd pass secret secrets token apikey key credential credentials sas private".split()
 )

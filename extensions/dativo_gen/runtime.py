@@ -26,7 +26,7 @@ SHEET_SOURCES = frozenset({"google_sheets"})
 # (cli.py:698-706); every other target is written the same way, to S3_BUCKET.
 LAKE_KINDS = ("lakehouse", "object_storage")
 STORAGE_KEYS = {"minio": "minio"}  # any other lake target: "s3"
-ENDPOINT_VARIABLES = {"s3": "${S3_ENDPOINT}", "minio": "${MINIO_ENDPOINT}"}
+ENDPOINT_VARIABLES = {"s3": "S3_ENDPOINT", "minio": "MINIO_ENDPOINT"}
 # What the uploader reads from that mapping besides the bucket (iceberg_committer.py:127-160).
 STORAGE_SETTINGS = ("endpoint", "access_key_id", "secret_access_key", "region")
 ENV_REFERENCE = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")
@@ -79,6 +79,12 @@ def storage_key(target_type: str) -> str:
     return STORAGE_KEYS.get(target_type, "s3")
 
 
+def storage_read(connection: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The mapping the writer takes the bucket, endpoint and keys from: connection.s3, else .minio."""
+    storage = connection.get("s3") or connection.get("minio") or {}
+    return storage if isinstance(storage, Mapping) else {}
+
+
 def storage_connection(target_type: str, recipe_connection: Mapping[str, Any], bucket: str, prefix: str):
     """{s3|minio: {bucket, prefix, endpoint, keys, region}} for target.connection.
 
@@ -89,7 +95,7 @@ def storage_connection(target_type: str, recipe_connection: Mapping[str, Any], b
     key = storage_key(target_type)
     nested = recipe_connection.get(key)
     recipe_settings = nested if isinstance(nested, Mapping) else recipe_connection
-    storage = {"bucket": bucket, "prefix": prefix, "endpoint": ENDPOINT_VARIABLES[key]}
+    storage = {"bucket": bucket, "prefix": prefix, "endpoint": f"${{{ENDPOINT_VARIABLES[key]}}}"}
     for name in STORAGE_SETTINGS[1:]:
         value = recipe_settings.get(name)
         if isinstance(value, str) and ENV_REFERENCE.match(value):
@@ -135,9 +141,8 @@ def _target_problems(target: Mapping[str, Any], target_type: str, entry: Mapping
     connection = target.get("connection") or {}
     if not is_lake(entry.get("category", "")) or not {"s3", "minio", "bucket"} & set(connection):
         return []
-    # The writer takes connection.s3, else connection.minio, and never a flat bucket.
-    read = "s3" if connection.get("s3") else "minio"
-    if not (connection.get(read) or {}).get("bucket"):
+    # Never a flat bucket.
+    if not storage_read(connection).get("bucket"):
         return [f"$.target.connection.{storage_key(target_type)}.bucket: missing; the writer reads it only there"]
     return []
 

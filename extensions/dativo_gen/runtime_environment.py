@@ -18,6 +18,7 @@ from typing import Any
 
 from . import suggest
 from .registry import DATABASE, Connector
+from .runtime import ENDPOINT_VARIABLES, storage_read
 
 ENV_REFERENCE = re.compile(r"\$\{(\w+)\}")
 SECRET_WORDS = ("PASSWORD", "SECRET", "KEY", "TOKEN")
@@ -29,7 +30,6 @@ DATABASE_VARIABLES = {
 # Read from the environment whatever the job says (user and password are never written).
 DATABASE_CREDENTIALS = {"postgres": ("PGUSER", "PGPASSWORD"), "mysql": ("MYSQL_USER", "MYSQL_PASSWORD")}
 # The uploader's fallbacks for what the storage mapping leaves out, MinIO's or AWS's.
-STORAGE_ENDPOINT = {"minio": "MINIO_ENDPOINT", "s3": "S3_ENDPOINT"}
 STORAGE_VARIABLES = {
     "minio": ("MINIO_ACCESS_KEY", "MINIO_SECRET_KEY"),
     "s3": ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"),
@@ -67,14 +67,9 @@ def merged_connection(connector: Connector, job_target: Mapping[str, Any]) -> di
     return {**suggest.connection_template(connector), **(job_target.get("connection") or {})}
 
 
-def storage_mapping(connection: Mapping[str, Any]) -> dict[str, Any]:
-    storage = connection.get("s3") or connection.get("minio") or {}
-    return storage if isinstance(storage, dict) else {}
-
-
 def landing_bucket(target: Connector, job: Mapping[str, Any]) -> str:
     """The bucket the runtime writes to: a nested bucket, else '' (S3_BUCKET at run time)."""
-    return str(storage_mapping(merged_connection(target, job.get("target") or {})).get("bucket") or "")
+    return str(storage_read(merged_connection(target, job.get("target") or {})).get("bucket") or "")
 
 
 def data_location(target: Connector, job: Mapping[str, Any], asset: Mapping[str, Any]) -> str:
@@ -118,15 +113,15 @@ def _target_needs(needs: RunNeeds, target: Connector, job: Mapping[str, Any]) ->
     storage = "minio" if minio else "s3"
     if not landing_bucket(target, job):
         needs.add(BUCKET_VARIABLE)
-    endpoint = storage_mapping(connection).get("endpoint")
+    endpoint = storage_read(connection).get("endpoint")
     if not endpoint or env_references(endpoint):
-        needs.add(STORAGE_ENDPOINT[storage])
+        needs.add(ENDPOINT_VARIABLES[storage])
         example = " (for AWS: https://s3.amazonaws.com)" if storage == "s3" else ""
         needs.notes.append(
-            f"Set {env_references(endpoint)[0] if endpoint else STORAGE_ENDPOINT[storage]}: without an endpoint "
+            f"Set {env_references(endpoint)[0] if endpoint else ENDPOINT_VARIABLES[storage]}: without an endpoint "
             f"the runtime writes to {DEFAULT_ENDPOINT}{example}."
         )
-    needs.add(*env_references(storage_mapping(connection)), *STORAGE_VARIABLES[storage])
+    needs.add(*env_references(storage_read(connection)), *STORAGE_VARIABLES[storage])
     if commits_to_catalog(target, job):
         # An Iceberg commit: the Nessie URI is the job's, else NESSIE_URI.
         nessie = connection.get("nessie")
