@@ -86,7 +86,8 @@ BAD_ANSWERS: list[tuple[str, dict[str, Any], str]] = [
     ("paths none", {**CSV, "file_paths": "[]"}, "file_paths: give at least 1 value"),
     ("paths newline", {**CSV, "file_paths": ["a.csv\nb.csv"]}, "file_paths[0]: 'a.csv\\nb.csv' must be one line"),
     # connections and secrets
-    ("connection text", {**POSTGRES, "source_connection": "host=db"}, "source_connection: 'host=db' is not a mapping"),
+    ("connection text", {**POSTGRES, "source_connection": "db.internal"}, "source_connection: 'db.internal' is not a"),
+    ("connection yaml", {**POSTGRES, "source_connection": "{host: db"}, "source_connection: '{host: db' is not valid"),
     (
         "connection password",
         {**POSTGRES, "source_connection": {"host": "db", "password": "hunter2"}},

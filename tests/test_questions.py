@@ -31,8 +31,8 @@ def test_api_source_asks_objects_and_its_cursor(workspace):
     assert asked(answers, SOURCE_ONLY_KEYS) == {"objects", "cursor_field"}
     assert answers["cursor_field"] == "created"
     assert answers["object_name"] == "invoices"
-    assert answers["objects"] == ["invoices"]
-    assert answers["tags"] == ["stripe", "invoices"]
+    assert answers["objects"] == "invoices"  # recorded as typed (list_answers.py)
+    assert answers["tags"] == "stripe, invoices"
     assert answers["job_name"] == "stripe_invoices_to_iceberg"
     assert answers["s3_prefix"] == "raw/stripe/stripe_invoices"
     assert answers["lookback_days"] == 1
@@ -43,7 +43,7 @@ def test_hubspot_defaults_follow_its_supported_objects(workspace):
     assert (answers["asset_name"], answers["object_name"], answers["objects"]) == (
         "hubspot_contacts",
         "contacts",
-        ["contacts"],
+        "contacts",
     )
     # the recipe's cursor, a field of the catalog's contacts
     assert answers["cursor_field"] == "updatedAt"

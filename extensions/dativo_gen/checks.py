@@ -14,6 +14,7 @@ from typing import Any
 
 from .fields import IDENTIFIER, IDENTIFIER_RULE, MAX_NAME_LENGTH, FieldError, parse_list
 from .limits import listed, shown
+from .list_answers import ListAnswerError, structured
 from .registry import Connector
 
 # Table names may carry a database and a schema (public.orders, sales.public.orders).
@@ -138,6 +139,10 @@ def check_connector(connector: Connector, role: str, deployment_mode: str) -> st
 
 
 def _list_shape_problem(question: str, value: Any) -> str:
+    try:
+        value = structured(value)
+    except ListAnswerError as error:
+        return f"{question}: {error}"
     if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(i, (dict, list)) for i in value)):
         return f"{question}: {shown(value)} is not a list; write a, b or [a, b]"
     return ""
@@ -155,6 +160,7 @@ def check_string_list(question: str, value: Any, at_least: int = 0) -> str:
 def check_tags(question: str, value: Any) -> str:
     if problem := check_string_list(question, value):
         return problem
+    value = structured(value)
     if isinstance(value, list) and any(not str(tag).strip() for tag in value):
         return f"{question}: {shown(value)} has a blank tag"
     for index, tag in enumerate(parse_list(value)):
