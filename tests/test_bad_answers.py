@@ -76,7 +76,7 @@ BAD_ANSWERS: list[tuple[str, dict[str, Any], str]] = [
         {**POSTGRES, "schema_source": "database", "schema_table": "drop table"},
         "schema_table: 'drop table' is not a table name",
     ),
-    ("pii as text", {**STRIPE, "pii_fields": "id"}, "pii_fields: give a YAML list, e.g. --data 'pii_fields=[id]'"),
+    ("pii as text", {**STRIPE_TYPED, "pii_fields": "id, nope"}, "pii_fields: 'nope' not among the fields"),
     # lists
     ("tags mapping", {**STRIPE, "tags": {"team": "billing"}}, "tags: {'team': 'billing'} is not a list"),
     ("partition name", {**STRIPE, "partitioning": "ingest date"}, "partitioning[0]: 'ingest date' is not a valid name"),

@@ -328,8 +328,8 @@ def test_cloud_mode_refuses_a_connector_not_allowed_in_cloud(workspace, question
             "retension_days: not a question of this template; did you mean 'retention_days'?",
         ),
         (
-            ["source_connector=stripe", "fields=email, phone", "pii_fields=email, phone"],
-            "pii_fields: give a YAML list, e.g. --data 'pii_fields=[email, phone]'",
+            ["source_connector=stripe", "schema_source=none", "fields=email, phone", "pii_fields=email, fax"],
+            "pii_fields: 'fax' not among the fields; use id, created, email, phone",
         ),
     ],
 )

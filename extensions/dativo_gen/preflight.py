@@ -15,15 +15,12 @@ from typing import Any, NamedTuple
 
 from . import suggest
 from .checks import check_asset_format, check_connector, check_identifier
-from .fields import parse_list
-from .limits import ANSWER_LIMITS, SHOWN_CHARS, listed, shown, size_problem
+from .limits import ANSWER_LIMITS, SHOWN_CHARS, shown, size_problem
 from .list_answers import yaml_text_problem
 from .registry import Registry
 from .schema_source import sample_supplies_fields, schema_source_problems
 
 CONNECTOR_ROLES = {"source_connector": "source", "target_connector": "target"}
-# Field picks are recorded as lists, so --data must give a YAML list.
-MULTISELECT_KEYS = ("pii_fields", "sensitive_fields")
 MAX_SHOWN_PROBLEMS = 20
 # What Copier's int() takes: optional sign, digits, underscores between digits.
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9](_?[0-9])*")
@@ -32,16 +29,6 @@ MAX_NUMBER_DIGITS = 18  # every int answer is far below; int() of a long text is
 PATH_NAME_KEYS = ("tenant_id", "job_name")
 # What Copier reads as yes or no; anything else it silently takes as yes.
 BOOLEAN_WORDS = frozenset("y yes t true on 1 n no f false off 0".split())
-
-
-def list_syntax_problems(data: dict[str, Any]) -> list[str]:
-    problems = []
-    for key in MULTISELECT_KEYS:
-        value = data.get(key)
-        if isinstance(value, str) and not value.lstrip().startswith("["):
-            example = listed(parse_list(value), 3)
-            problems.append(f"{key}: give a YAML list, e.g. --data '{key}=[{example}]' (got {shown(value)})")
-    return problems
 
 
 class Question(NamedTuple):
@@ -153,7 +140,6 @@ def scripted_answer_problems(
 ) -> list[str]:
     mode = data.get("deployment_mode", "self_hosted")
     problems = path_name_problems(data) + unknown_key_problems(data, questions) + value_problems(data, questions)
-    problems += list_syntax_problems(data)
     problems += missing_fields_problems(registry, data, defaults) + schema_source_problems(registry, data)
     if problem := check_asset_format("asset_format", data.get("asset_format")):
         problems.append(problem)
