@@ -132,6 +132,7 @@ class Globals:
             "generated_header": generated_header,
             "after_copy_message": pass_context(lambda ctx: after_copy_message(self.registry, ctx)),
             "cache_dir": lambda: str(cache_root()),
+            "no_answer_under_defaults": pass_context(lambda ctx, *a: self.problems.missing_answer(ctx, *a)),
         } | {name: self.problems.validator(check) for name, check in self.checks().items()}
 
     def checks(self) -> dict[str, Any]:

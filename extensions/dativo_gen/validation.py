@@ -53,6 +53,17 @@ class AnswerProblems:
 
         return validate
 
+    def missing_answer(self, context: Mapping[str, Any], question: str, choices: Any) -> bool:
+        """Whether a question without a default goes unanswered under --defaults; then recorded as a
+        problem naming the choices, which the hook raises before Copier's "Question ... is required"."""
+        conf = context.get("_copier_conf")
+        if not conf or not conf["defaults"] or question in conf["data"]:
+            return False
+        # label -> {value, validator}: the enabled values
+        names = ", ".join(choice["value"] for choice in choices.values() if not choice.get("validator"))
+        self.pending.append(f"{question}: no answer under --defaults; add --data {question}=NAME, one of {names}")
+        return True
+
     def raise_pending(self) -> None:
         if self.pending:
             raise UserMessageError(f"dativo-gen: {self.pending[0]}")
