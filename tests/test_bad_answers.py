@@ -50,11 +50,11 @@ BAD_ANSWERS: list[tuple[str, dict[str, Any], str]] = [
     ("version four parts", {**STRIPE, "asset_version": "1.0.0.1"}, "asset_version: '1.0.0.1' is not a version"),
     ("owner no at", {**STRIPE, "owner": "data-team"}, "owner: 'data-team' is not an email address"),
     ("owner no domain", {**STRIPE, "owner": "a@b"}, "owner: 'a@b' is not an email address"),
-    ("retention zero", {**STRIPE, "retention_days": "0"}, "retention_days: 0 must be a whole number from 1 to 36500"),
-    ("retention huge", {**STRIPE, "retention_days": "36501"}, "retention_days: 36501 must be a whole number from 1"),
+    ("retention zero", {**STRIPE, "retention_days": "0"}, "retention_days: 0 is not from 1 to 36500; give a whole"),
+    ("retention huge", {**STRIPE, "retention_days": "36501"}, "retention_days: 36501 is not from 1 to 36500"),
     ("retention word", {**STRIPE, "retention_days": "ninety"}, "retention_days: 'ninety' is not a whole number"),
     ("retention fraction", {**STRIPE, "retention_days": 1.5}, "retention_days: 1.5 is not a whole number"),
-    ("lookback negative", {**STRIPE, "lookback_days": "-1"}, "lookback_days: -1 must be a whole number from 0 to 3650"),
+    ("lookback negative", {**STRIPE, "lookback_days": "-1"}, "lookback_days: -1 is not from 0 to 3650"),
     ("description long", {**STRIPE, "description": "x" * 2001}, "description: 2001 characters is too long"),
     # the schema
     ("field type", {**CSV, "fields": "id, amount:varchar"}, "fields[1]: unknown type 'varchar' for 'amount'; use one"),
@@ -82,7 +82,7 @@ BAD_ANSWERS: list[tuple[str, dict[str, Any], str]] = [
     ("partition name", {**STRIPE, "partitioning": "ingest date"}, "partitioning[0]: 'ingest date' is not a valid name"),
     ("objects unknown", {**STRIPE, "objects": "customers, refunds"}, "objects: 'refunds' not supported by stripe"),
     ("objects none", {**STRIPE, "objects": "[]"}, "objects: name at least one object to sync"),
-    ("objects twice", {**STRIPE, "objects": "customers, customers"}, "objects: ['customers', 'customers'] names"),
+    ("objects twice", {**STRIPE, "objects": "customers, customers"}, "objects: 'customers' is named twice"),
     ("paths none", {**CSV, "file_paths": "[]"}, "file_paths: give at least 1 value"),
     ("paths newline", {**CSV, "file_paths": ["a.csv\nb.csv"]}, "file_paths[0]: 'a.csv\\nb.csv' must be one line"),
     # connections and secrets
@@ -91,17 +91,17 @@ BAD_ANSWERS: list[tuple[str, dict[str, Any], str]] = [
     (
         "connection password",
         {**POSTGRES, "source_connection": {"host": "db", "password": "hunter2"}},
-        "source_connection.password: a credential must not be written into the job; give an ${ENV} reference",
+        "source_connection.password: must be ${ENV}; a credential must not be written into the job, give an ${ENV}",
     ),
     (
         "connection url password",
         {**POSTGRES, "source_connection": {"host": "postgres://app:hunter2@db/orders"}},
-        "source_connection.host: the URL carries a password",
+        "source_connection.host: the URL has a password",
     ),
     (
         "target connection token",
         {**TO_POSTGRES, "target_connection": {"api_token": "abc"}},
-        "target_connection.api_token: a credential must not be written",
+        "target_connection.api_token: must be ${ENV}; a credential must not be written",
     ),
     # targets and places
     ("branch dots", {**STRIPE, "target_branch": "main..dev"}, "target_branch: 'main..dev' is not a branch name"),
@@ -119,10 +119,10 @@ BAD_ANSWERS: list[tuple[str, dict[str, Any], str]] = [
     ("nessie words", {**STRIPE, "nessie_uri": "nessie host"}, "nessie_uri: 'nessie host' is not an http(s) URL"),
     ("table target", {**TO_POSTGRES, "target_table": "a b"}, "target_table: 'a b' is not a table name"),
     ("path target", {**STRIPE, "target_connector": "csv", "target_path": " "}, "target_path: give a path"),
-    ("assets up", {**STRIPE, "assets_dir": "../elsewhere"}, "assets_dir: '../elsewhere' must be a folder inside"),
-    ("assets absolute", {**STRIPE, "assets_dir": "/etc"}, "assets_dir: '/etc' must be a folder inside the workspace"),
-    ("assets git", {**STRIPE, "assets_dir": ".git/hooks"}, "assets_dir: '.git/hooks' must be a folder inside"),
-    ("jobs backslash", {**STRIPE, "jobs_dir": "jobs\\acme"}, "jobs_dir: 'jobs\\\\acme' must be a folder inside"),
+    ("assets up", {**STRIPE, "assets_dir": "../elsewhere"}, "assets_dir: '../elsewhere' is not a folder inside"),
+    ("assets absolute", {**STRIPE, "assets_dir": "/etc"}, "assets_dir: '/etc' is not a folder inside the workspace"),
+    ("assets git", {**STRIPE, "assets_dir": ".git/hooks"}, "assets_dir: '.git/hooks' is not a folder inside"),
+    ("jobs backslash", {**STRIPE, "jobs_dir": "jobs\\acme"}, "jobs_dir: 'jobs\\\\acme' is not a folder inside"),
     ("runtime relative", {**STRIPE, "runtime_root": "app"}, "runtime_root: 'app' must be an absolute folder"),
     # choices, connectors and keys
     (

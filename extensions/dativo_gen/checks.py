@@ -68,7 +68,7 @@ def check_version(question: str, value: Any) -> str:
 def check_email(question: str, value: Any) -> str:
     if isinstance(value, str) and len(value) > 254:
         return f"{question}: the email address is longer than 254 characters"
-    return _check_pattern(question, value, EMAIL, "is not an email address like data-team@acme.com")
+    return _check_pattern(question, value, EMAIL, "is not an email address; use one like data-team@acme.com")
 
 
 def check_text(question: str, value: Any) -> str:
@@ -85,7 +85,7 @@ def check_path_text(question: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         return f"{question}: give a path or identifier"
     if has_control_characters(value) or value != value.strip():
-        return f"{question}: {shown(value)} must be one line without control characters or surrounding spaces"
+        return f"{question}: {shown(value)} must be one line; no control characters or surrounding spaces"
     if len(value) > MAX_PATH_LENGTH:
         return f"{question}: the path is longer than {MAX_PATH_LENGTH} characters"
     return ""
@@ -109,7 +109,7 @@ def check_branch(question: str, value: Any) -> str:
 def check_whole_number(question: str, value: Any, low: int, high: int) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
         return ""
-    return f"{question}: {shown(value)} must be a whole number from {low} to {high}"
+    return f"{question}: {shown(value)} is not from {low} to {high}; give a whole number in that range"
 
 
 def cloud_refusal(connector: Connector, deployment_mode: str) -> str:
@@ -201,7 +201,8 @@ def check_objects(question: str, connector: Connector, value: Any) -> str:
             f"use one or more of {', '.join(connector.objects_supported)}"
         )
     if len(set(objects)) < len(objects):
-        return f"{question}: {shown(objects)} names an object twice"
+        twice = next(name for index, name in enumerate(objects) if name in objects[:index])
+        return f"{question}: {shown(twice)} is named twice; name each object once"
     return ""
 
 
@@ -241,6 +242,6 @@ def check_absolute_path(question: str, value: Any) -> str:
     path = PurePosixPath(text)
     if not path.is_absolute() or ".." in path.parts or check_path_text(question, text) or " " in text:
         return (
-            f"{question}: {shown(value)} must be an absolute folder like /app (no '..', spaces or control characters)"
+            f"{question}: {shown(value)} must be an absolute folder; like /app (no '..', spaces or control characters)"
         )
     return ""

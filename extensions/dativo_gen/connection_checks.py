@@ -58,11 +58,11 @@ def _setting_problem(where: str, key: Any, value: Any, allowed_secret_file: str)
         return f"{where}.{key}: {shown(value)} must be one line without control characters"
     if is_credential_key(key) and not _is_reference(value, allowed_secret_file):
         return (
-            f"{where}.{key}: a credential must not be written into the job; "
+            f"{where}.{key}: must be ${{ENV}}; a credential must not be written into the job, "
             f"give an ${{ENV}} reference such as '${{{key.upper()}}}' and set the variable where the job runs"
         )
     if _url_password(text):
-        return f"{where}.{key}: the URL carries a password; put it in an ${{ENV}} variable instead"
+        return f"{where}.{key}: the URL has a password; put it in an ${{ENV}} variable instead"
     return ""
 
 
