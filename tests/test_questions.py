@@ -343,7 +343,7 @@ def test_scripted_answer_errors_are_one_clear_message(workspace, data, message):
 
 
 def test_cloud_mode_disables_the_refused_connector_at_the_prompt(workspace):
-    with pytest.raises(ValueError, match="mysql is not allowed in cloud mode"):
+    with pytest.raises(ValueError, match="Invalid choice for 'source_connector': not allowed in cloud mode"):
         # user_defaults take the path of an interactive default, not of --data
         copier.run_copy(
             str(ROOT),

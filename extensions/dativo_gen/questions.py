@@ -24,7 +24,9 @@ def connector_choices(registry: Registry, role: str, deployment_mode: str) -> di
     choices = {}
     for name in registry.names_with_role(role):
         connector = registry.get(name)
-        choices[_choice_label(connector)] = {"value": name, "validator": cloud_refusal(connector, deployment_mode)}
+        # Shown after the label: short enough to read whole (scripted answers get cloud_refusal's text).
+        refused = "not allowed in cloud mode" if cloud_refusal(connector, deployment_mode) else ""
+        choices[_choice_label(connector)] = {"value": name, "validator": refused}
     return choices
 
 
