@@ -43,7 +43,8 @@ SESSION: list[tuple[str, str]] = [
     # A bad answer shows the validator's message and the same question again.
     ("Tenant ID, the team or customer", retype("my/company")),
     ("'my/company' is not a valid name", retype("mycompany")),
-    ("Where the job runs", ENTER),  # select: self_hosted is the default
+    # no: deployment mode, asset format, job name, folders and runtime root take their defaults
+    ("Show the advanced questions?", ENTER),
     ("Source connector (from registry", pick(SOURCE_CONNECTORS, "stripe")),
     # The help starts with the stripe summary; the question itself is its last line.
     ("Asset name (e.g. stripe_customers", retype("stripe_customers")),
@@ -55,22 +56,19 @@ SESSION: list[tuple[str, str]] = [
     ("Start the schema with these fields?", ENTER),  # yes: keep the starter fields id and created
     # A type: yaml question typed as one line; the prompt starts empty.
     ("Fields, comma-separated: name:type", "email, created:timestamp!, balance:double" + ENTER),
-    ("Fields holding personal data (PII)", ENTER),  # checkbox: email comes pre-selected
-    ("Other sensitive fields (SENSITIVE)", ENTER),  # checkbox: nothing pre-selected, none wanted
+    ("Fields holding personal data (PII)", ENTER),  # pre-filled: email
+    ("Other sensitive fields (SENSITIVE)", ENTER),  # pre-filled with nothing, none wanted
     ("Owner email", retype("data-team")),
     ("'data-team' is not an email address", retype("data-team@mycompany.com")),
     ("Data domain (optional", ENTER),  # empty: the runtime writes to default/
     ("Data product within the domain", ENTER),  # empty
-    ("Tags, comma-separated", ENTER),  # [stripe, customers]
+    ("Tags, comma-separated", ENTER),  # stripe, customers
     ("Retention in days", retype("30")),
     ("File format of the landed data", ENTER),  # parquet, the only choice
-    ("Partitioning columns, comma-separated", ENTER),  # [ingest_date]
+    ("Partitioning columns, comma-separated", ENTER),  # ingest_date
     ("Schema evolution mode", ENTER),  # strict
-    ("Asset file format", ""),
-    # legacy is listed but disabled: the cursor skips it and Enter takes odcs
-    ("legacy (nested asset: form, refused by dativo run)", DOWN + ENTER),
     ("Environment", ENTER),  # dev
-    ("Objects to sync, comma-separated", ENTER),  # [customers]
+    ("Objects to sync, comma-separated", ENTER),  # customers
     ("Enable incremental sync?", ENTER),  # yes
     ("Cursor field for incremental sync", ENTER),  # created, stripe's cursor
     ("Lookback days", ENTER),  # 1, stripe's suggestion
@@ -86,25 +84,24 @@ SESSION: list[tuple[str, str]] = [
     ("Rows that do not fit the asset's types", ENTER),  # select: strict is the default
     ("Log level", ENTER),  # select: INFO is the default
     ("Enable log redaction?", ENTER),  # yes
-    ("Job name (the job file's name)", ENTER),  # stripe_customers_to_iceberg
-    ("Folder for the asset definition", ENTER),  # assets/stripe/v1.0
-    ("Folder for the job configuration", ENTER),  # jobs/mycompany
-    ("Where the runtime mounts the workspace", ENTER),  # /app
 ]
 
 ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[A-Za-z]|\x1b[()][A-Z0-9]")
 
 
-class Terminal:
-    """A `copier copy` running in a pseudo-terminal, with everything it printed kept for errors."""
+COLUMNS = 80  # the terminal a person has: every prompt and message must read whole in it
 
-    def __init__(self, dst: Path) -> None:
+
+class Terminal:
+    """Copier running in an 80-column pseudo-terminal, with everything it printed kept for errors."""
+
+    def __init__(self, copier_args: list[str], cwd: Path | None = None) -> None:
         if COPIER.is_file():
             command, args = str(COPIER), []
         else:
             command, args = sys.executable, ["-m", "copier"]
-        args += ["copy", "--trust", "--vcs-ref", "HEAD", str(ROOT), str(dst)]
-        env = dict(os.environ, TERM="xterm-256color", COLUMNS="250", LINES="50")
+        args += copier_args
+        env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(COLUMNS), LINES="50")
         # prompt_toolkit asks the terminal for the cursor position; pexpect never answers,
         # which costs a delay and a warning at the first prompt.
         env["PROMPT_TOOLKIT_NO_CPR"] = "1"
@@ -114,7 +111,8 @@ class Terminal:
                 command,
                 args,
                 env=env,
-                dimensions=(50, 250),
+                dimensions=(50, COLUMNS),
+                cwd=cwd,
                 timeout=TIMEOUT,
                 encoding="utf-8",
                 codec_errors="replace",
@@ -153,9 +151,14 @@ class Terminal:
         assert self.child.exitstatus == 0, f"copier exited with {self.child.exitstatus}\n{self.tail()}"
 
 
-def run_session(dst: Path, session: list[tuple[str, str]]) -> str:
-    """Answer every prompt of a session in a fresh terminal; the terminal's tail, for messages."""
-    terminal = Terminal(dst)
+def run_session(dst: Path, session: list[tuple[str, str]], copier_args: list[str] | None = None) -> str:
+    """Answer every prompt of a session in a fresh terminal; the terminal's tail, for messages.
+
+    A `copier copy` of the template into dst, unless other arguments are given (run in dst)."""
+    if copier_args is None:
+        terminal = Terminal(["copy", "--trust", "--vcs-ref", "HEAD", str(ROOT), str(dst)])
+    else:
+        terminal = Terminal(copier_args, cwd=dst)
     try:
         for prompt, keys in session:
             terminal.answer(prompt, keys)
@@ -192,7 +195,7 @@ def test_spec_session_typed_at_the_prompts(tmp_path):
 # A csv job named people, up to its schema's source.
 CSV_SESSION_UNTIL_SCHEMA: list[tuple[str, str]] = [
     ("Tenant ID, the team or customer", ENTER),
-    ("Where the job runs", ENTER),
+    ("Show the advanced questions?", ENTER),
     ("Source connector (from registry", pick(SOURCE_CONNECTORS, "csv")),
     ("Asset name (e.g. stripe_customers", retype("people")),
     ("Object, table or file the asset reads", ENTER),
@@ -203,18 +206,16 @@ CSV_SESSION_UNTIL_SCHEMA: list[tuple[str, str]] = [
 
 # A csv job's questions after its fields, each taking its default.
 CSV_SESSION_AFTER_FIELDS: list[tuple[str, str]] = [
-    ("Fields holding personal data (PII)", ENTER),  # email comes pre-selected
+    ("Fields holding personal data (PII)", ENTER),  # pre-filled: email
     ("Other sensitive fields (SENSITIVE)", ENTER),
     *((prompt, ENTER) for prompt in ("Owner email", "Data domain", "Data product", "Tags, comma-separated")),
     ("Retention in days", ENTER),
     *((prompt, ENTER) for prompt in ("File format of the landed data", "Partitioning columns", "Schema evolution")),
-    *((prompt, ENTER) for prompt in ("Asset file format", "Environment", "File paths or identifiers")),
+    *((prompt, ENTER) for prompt in ("Environment", "File paths or identifiers")),
     *((prompt, ENTER) for prompt in ("Enable incremental sync?", "Lookback days", "Target connector (from")),
     *((prompt, ENTER) for prompt in ("Nessie branch", "Warehouse location", "Configure the target connection?")),
     *((prompt, ENTER) for prompt in ("S3/MinIO bucket", "S3 key prefix", "Commit to the Nessie catalog")),
     *((prompt, ENTER) for prompt in ("Nessie URI", "Rows that do not fit", "Log level", "Enable log redaction?")),
-    ("Job name (the job", ENTER),
-    *((prompt, ENTER) for prompt in ("Folder for the asset", "Folder for the job", "Where the runtime mounts")),
 ]
 
 
@@ -228,8 +229,8 @@ def test_fields_inferred_from_a_sample_are_the_editable_default(tmp_path):
         ("Sample file to infer the fields from", str(sample) + ENTER),
         # the help says where the list came from; the prompt is pre-filled with it
         ("Inferred from sample people.csv (CSV, ','-separated, with header, 2 rows read): 3 fields", ""),
-        # edit the pre-filled list: drop its closing bracket, add a field, close it again
-        ("Fields, comma-separated: name:type", "\x7f, note]" + ENTER),
+        # the pre-filled list is typed as a person types it: append a field to it
+        ("Fields, comma-separated: name:type", ", note" + ENTER),
         *CSV_SESSION_AFTER_FIELDS,
     ]
     tail = run_session(dst, session)
