@@ -77,7 +77,7 @@ SESSION: list[tuple[str, str]] = [
     ("Warehouse location", ENTER),  # s3://lake/mycompany/
     ("Configure the target connection?", ENTER),  # yes
     ("S3/MinIO bucket", retype("My_Bucket")),
-    ("'My_Bucket' is not a valid S3 bucket name", retype("mycompany-data-lake")),
+    ("is not a valid S3 bucket name", retype("mycompany-data-lake")),  # 'My_Bucket' is on the line above
     ("S3 key prefix", ENTER),  # raw/stripe/stripe_customers
     ("Commit to the Nessie catalog", ENTER),  # yes
     ("Nessie URI", ENTER),  # http://nessie.mycompany.internal:19120/api/v1
