@@ -80,3 +80,13 @@ def test_template_files_render_through_the_serializer_filters():
         for number, line in enumerate(path.read_text().splitlines(), 1):
             if "{{" in line and not line.lstrip().startswith("{{ generated_header"):
                 assert "| yaml_value" in line or "| yaml_block" in line, f"{path.name}:{number}: {line}"
+
+
+@pytest.mark.parametrize("name", sorted(QUESTIONS))
+def test_help_lines_fit_an_80_column_terminal(name):
+    """Copier cuts a prompt's lines at the terminal's width; the first follows "🎤 ".
+
+    Lines with Jinja are rendered from the registry; the extension fits those (questions.fitted)."""
+    for number, line in enumerate(QUESTIONS[name]["help"].splitlines()):
+        if "{{" not in line:
+            assert len(line) <= (77 if number == 0 else 79), f"{name}: {line}"

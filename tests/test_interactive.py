@@ -228,7 +228,7 @@ def test_fields_inferred_from_a_sample_are_the_editable_default(tmp_path):
         ("Where the schema comes from", DOWN + ENTER),  # none, sample: no sample given yet, so none is the default
         ("Sample file to infer the fields from", str(sample) + ENTER),
         # the help says where the list came from; the prompt is pre-filled with it
-        ("Inferred from sample people.csv (CSV, ','-separated, with header, 2 rows read): 3 fields", ""),
+        ("Inferred from sample people.csv (CSV, ','-separated, with header, 2 rows", ""),
         # the pre-filled list is typed as a person types it: append a field to it
         ("Fields, comma-separated: name:type", ", note" + ENTER),
         *CSV_SESSION_AFTER_FIELDS,

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from . import suggest
 from .checks import check_asset_format, cloud_refusal
 from .registry import API, DATABASE, FILES, LAKEHOUSE, OBJECT_STORAGE, Connector, Registry
+
+# A prompt's lines are cut, not wrapped, at the terminal's width; the first follows "🎤 ".
+HELP_WIDTH = 77
+
+
+def fitted(line: str, indent: str = "  ") -> str:
+    """One help line wrapped to HELP_WIDTH columns, its continuation lines indented."""
+    return "\n".join(textwrap.wrap(line, HELP_WIDTH, subsequent_indent=indent, break_long_words=False)) or line
 
 
 def _choice_label(connector: Connector) -> str:
