@@ -251,7 +251,7 @@ def test_a_file_source_without_a_sample_asks_for_its_fields(tmp_path):
         ("Where the schema comes from", ENTER),  # none: no sample given
         # An empty answer is an empty schema: said so, and asked again.
         ("Fields, comma-separated: name:type", ENTER),
-        ("fields: the schema is empty", "person_id:integer!, email" + ENTER),
+        ("the schema is empty", "person_id:integer!, email" + ENTER),
         *CSV_SESSION_AFTER_FIELDS,
     ]
     tail = run_session(dst, session)
