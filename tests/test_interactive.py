@@ -15,7 +15,7 @@ import pexpect
 import pytest
 import yaml
 
-from conftest import COPIER, ROOT, missing_from
+from conftest import COPIER, EXAMPLE_ANSWERS, ROOT, git, missing_from, run_cli
 from spec_example import ANSWERS_FILE, ASSET_FILE, JOB_FILE, SPEC_JOB, SPEC_SCHEMA
 
 ENTER = "\r"
@@ -201,7 +201,6 @@ CSV_SESSION_UNTIL_SCHEMA: list[tuple[str, str]] = [
     ("Object, table or file the asset reads", ENTER),
     ("Asset version", ENTER),
     ("What the dataset is for", ENTER),
-
 ]
 
 # A csv job's questions after its fields, each taking its default.
@@ -260,3 +259,56 @@ def test_a_file_source_without_a_sample_asks_for_its_fields(tmp_path):
         {"name": "person_id", "type": "integer", "required": True},
         {"name": "email", "type": "string", "required": False, "classification": "PII"},
     ], tail
+
+
+# The spec session's questions as an update asks them again, each pre-filled with its answer.
+REFUSED_ANSWERS = ("'my/company' is not a valid name", "'data-team' is not an email address", "is not a valid S3")
+UPDATE_SESSION = [(prompt, ENTER) for prompt, _ in SESSION if not prompt.startswith(REFUSED_ANSWERS)]
+
+
+def spec_job_in_git(workspace: Path) -> None:
+    workspace.mkdir()
+    git(workspace, "init", "-q")
+    result = run_cli(
+        "copy",
+        "--trust",
+        "--defaults",
+        "--vcs-ref",
+        "HEAD",
+        "--data-file",
+        str(EXAMPLE_ANSWERS),
+        str(ROOT),
+        str(workspace),
+    )
+    assert result.returncode == 0, result.stderr
+    git(workspace, "add", "-A")
+    git(workspace, "commit", "-qm", "the spec job")
+
+
+def test_an_update_pre_fills_lists_as_typed_and_takes_appended_items(tmp_path):
+    """The recorded lists come back as one line, without YAML punctuation, and a field added
+    to them comes pre-selected as PII when its name says so."""
+    workspace = tmp_path / "workspace"
+    spec_job_in_git(workspace)
+    appended = {
+        "Fields, comma-separated: name:type": ", phone" + ENTER,  # after email, created:timestamp!, balance:double
+        "Tags, comma-separated": ", sales" + ENTER,  # after stripe, customers
+    }
+    session = [(prompt, appended.get(prompt, keys)) for prompt, keys in UPDATE_SESSION]
+    # The PII prompt offers the recorded email and the new phone.
+    pii = next(index for index, (prompt, _) in enumerate(session) if prompt.startswith("Fields holding personal"))
+    session.insert(pii + 1, ("email, phone", ""))
+    tail = run_session(
+        workspace, session, ["update", "--trust", "--vcs-ref", "HEAD", "--conflict", "inline", "-a", ANSWERS_FILE]
+    )
+
+    assert not re.search(r"^\s*\.\.\.\s*$", tail, re.MULTILINE), tail  # no YAML end-of-document line
+    assert "[stripe" not in tail and "Traceback" not in tail, tail
+    asset = yaml.safe_load((workspace / ASSET_FILE).read_text(encoding="utf-8"))
+    assert asset["tags"] == ["stripe", "customers", "sales"], tail
+    assert asset["schema"][-1] == {"name": "phone", "type": "string", "required": False, "classification": "PII"}
+    answers = yaml.safe_load((workspace / ANSWERS_FILE).read_text(encoding="utf-8"))
+    assert (answers["fields"], answers["pii_fields"]) == (
+        "email, created:timestamp!, balance:double, phone",
+        "email, phone",
+    )
