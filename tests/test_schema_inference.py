@@ -298,7 +298,7 @@ def test_live_table_becomes_the_schema(database, workspace, tmp_path, monkeypatc
     asset, job = generated_files(workspace, answers)
     zoned = {"postgres": "string", "mysql": "timestamp"}[database.dialect]  # timestamptz: see below
     assert schema_of(asset) == [(n, zoned if n == "updated_at" else t, r) for n, t, r in CUSTOMERS_SCHEMA]
-    assert answers["pii_fields"] == ["email", "birth_date"]
+    assert answers["pii_fields"] == "email, birth_date"
     assert answers["cursor_field"] == "updated_at"
     assert job["source"]["tables"] == [{"name": table, "object": "customers", "cursor_field": "updated_at"}]
     # the connection keeps its ${ENV} references; no resolved value or secret is written anywhere
