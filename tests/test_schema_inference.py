@@ -316,6 +316,17 @@ def test_cursor_default_is_a_timestamp_of_the_table(database, workspace):
     assert answers["cursor_field"] == "modified_at"
 
 
+def test_the_ingested_table_is_the_schema_table_unless_the_person_wants_another(database, tmp_path):
+    database.execute("CREATE TABLE IF NOT EXISTS events (event_id bigint PRIMARY KEY, modified_at date NOT NULL)")
+    same = generate(tmp_path / "same", {"source_connector": database.dialect, "schema_table": "events"})
+    assert (same["ingest_schema_table"], same["table_name"]) == (True, "events")
+    answers = {"source_connector": database.dialect, "schema_table": "events", "ingest_schema_table": False}
+    other = generate(tmp_path / "other", {**answers, "table_name": "events_2024"})
+    asset, job = generated_files(tmp_path / "other", other)
+    assert [field["name"] for field in asset["schema"]] == ["event_id", "modified_at"]
+    assert [table["name"] for table in job["source"]["tables"]] == ["events_2024"]
+
+
 def test_missing_table_falls_back_to_starter_fields(database, workspace, capsys):
     answers = generate(workspace, {"source_connector": database.dialect, "table_name": "no_such_table"})
     assert f"table no_such_table not found in dativo_test at 127.0.0.1:{database.port}" in capsys.readouterr().err
