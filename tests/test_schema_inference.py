@@ -93,8 +93,8 @@ def test_csv_sample_with_sniffed_delimiter_and_header(workspace, tmp_path):
         ("zip", "string", True),
         ("team", "string", False),
     ]
-    assert answers["pii_fields"] == ["Email", "zip"]
-    assert answers["sensitive_fields"] == ["salary"]
+    assert answers["pii_fields"] == "Email, zip"
+    assert answers["sensitive_fields"] == "salary"
 
 
 def test_old_mac_line_endings_are_rows(tmp_path):
