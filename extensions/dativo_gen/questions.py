@@ -74,7 +74,7 @@ def connector_summary(connector: Connector) -> str:
 def starter_summary(connector: Connector) -> str:
     starters = suggest.starter_fields(connector)
     described = ", ".join(f"{f['name']} ({f['type']}{', required' if f['required'] else ''})" for f in starters)
-    return f"Starter fields for {connector.category or connector.name} connectors:\n  {described}"
+    return f"Starter fields for {connector.category or connector.name} connectors:\n" + fitted(f"  {described}")
 
 
 def source_kind(connector: Connector) -> str:
@@ -88,7 +88,7 @@ def is_lake(connector: Connector) -> bool:
 def target_connection_note(connector: Connector) -> str:
     """What skipping the target connection means at run time (the help of configure_target_connection)."""
     if is_lake(connector):
-        return "If not, bucket, endpoint and keys come from S3_BUCKET, S3_ENDPOINT and AWS_* at run time"
+        return fitted("If not, bucket, endpoint and keys come from S3_BUCKET, S3_ENDPOINT and AWS_* at run time")
     return "Kept in the job, not read yet: the runtime writes Parquet to S3_BUCKET"
 
 
