@@ -8,7 +8,7 @@ from conftest import ROOT, load_yaml
 
 COPIER_YML = load_yaml(ROOT / "copier.yml")
 QUESTIONS = {key: value for key, value in COPIER_YML.items() if not key.startswith("_")}
-KEY_ORDER = ["type", "help", "default", "choices", "multiselect", "validator", "when"]
+KEY_ORDER = ["type", "help", "default", "choices", "multiselect", "validator", "when", "ask"]
 
 # The public answer keys people script against (issue #2); add, never rename.
 PUBLIC_ANSWER_KEYS = [
@@ -67,7 +67,8 @@ def test_every_public_answer_key_is_a_question():
 @pytest.mark.parametrize("name", sorted(QUESTIONS))
 def test_question_has_type_help_and_known_keys_in_order(name):
     question = QUESTIONS[name]
-    assert question.get("type") in {"str", "int", "bool", "yaml"}
+    # A list or mapping question is text at the prompt, YAML for a structure (list_answers.py).
+    assert question.get("type") in {"str", "int", "bool", "yaml", f"{{{{ text_or_yaml('{name}') }}}}"}
     assert question.get("help")
     keys = list(question)
     assert set(keys) <= set(KEY_ORDER), f"{name}: unknown keys {set(keys) - set(KEY_ORDER)}"
@@ -79,3 +80,13 @@ def test_template_files_render_through_the_serializer_filters():
         for number, line in enumerate(path.read_text().splitlines(), 1):
             if "{{" in line and not line.lstrip().startswith("{{ generated_header"):
                 assert "| yaml_value" in line or "| yaml_block" in line, f"{path.name}:{number}: {line}"
+
+
+@pytest.mark.parametrize("name", sorted(QUESTIONS))
+def test_help_lines_fit_an_80_column_terminal(name):
+    """Copier cuts a prompt's lines at the terminal's width; the first follows "🎤 ".
+
+    Lines with Jinja are rendered from the registry; the extension fits those (questions.fitted)."""
+    for number, line in enumerate(QUESTIONS[name]["help"].splitlines()):
+        if "{{" not in line:
+            assert len(line) <= (77 if number == 0 else 79), f"{name}: {line}"

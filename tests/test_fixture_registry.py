@@ -79,7 +79,7 @@ def test_new_api_connector_is_offered_with_its_objects(extended_template, worksp
     answers = generate(workspace, {"source_connector": "salesforce"}, template=extended_template)
     assert (answers["asset_name"], answers["objects"], answers["lookback_days"]) == (
         "salesforce_accounts",
-        ["accounts"],
+        "accounts",
         2,
     )
     _, job = generated_files(workspace, answers)

@@ -15,7 +15,7 @@ import pexpect
 import pytest
 import yaml
 
-from conftest import COPIER, ROOT, missing_from
+from conftest import COPIER, EXAMPLE_ANSWERS, ROOT, git, missing_from, run_cli
 from spec_example import ANSWERS_FILE, ASSET_FILE, JOB_FILE, SPEC_JOB, SPEC_SCHEMA
 
 ENTER = "\r"
@@ -43,7 +43,8 @@ SESSION: list[tuple[str, str]] = [
     # A bad answer shows the validator's message and the same question again.
     ("Tenant ID, the team or customer", retype("my/company")),
     ("'my/company' is not a valid name", retype("mycompany")),
-    ("Where the job runs", ENTER),  # select: self_hosted is the default
+    # no: deployment mode, asset format, job name, folders and runtime root take their defaults
+    ("Show the advanced questions?", ENTER),
     ("Source connector (from registry", pick(SOURCE_CONNECTORS, "stripe")),
     # The help starts with the stripe summary; the question itself is its last line.
     ("Asset name (e.g. stripe_customers", retype("stripe_customers")),
@@ -55,22 +56,19 @@ SESSION: list[tuple[str, str]] = [
     ("Start the schema with these fields?", ENTER),  # yes: keep the starter fields id and created
     # A type: yaml question typed as one line; the prompt starts empty.
     ("Fields, comma-separated: name:type", "email, created:timestamp!, balance:double" + ENTER),
-    ("Fields holding personal data (PII)", ENTER),  # checkbox: email comes pre-selected
-    ("Other sensitive fields (SENSITIVE)", ENTER),  # checkbox: nothing pre-selected, none wanted
+    ("Fields holding personal data (PII)", ENTER),  # pre-filled: email
+    ("Other sensitive fields (SENSITIVE)", ENTER),  # pre-filled with nothing, none wanted
     ("Owner email", retype("data-team")),
     ("'data-team' is not an email address", retype("data-team@mycompany.com")),
     ("Data domain (optional", ENTER),  # empty: the runtime writes to default/
     ("Data product within the domain", ENTER),  # empty
-    ("Tags, comma-separated", ENTER),  # [stripe, customers]
+    ("Tags, comma-separated", ENTER),  # stripe, customers
     ("Retention in days", retype("30")),
     ("File format of the landed data", ENTER),  # parquet, the only choice
-    ("Partitioning columns, comma-separated", ENTER),  # [ingest_date]
+    ("Partitioning columns, comma-separated", ENTER),  # ingest_date
     ("Schema evolution mode", ENTER),  # strict
-    ("Asset file format", ""),
-    # legacy is listed but disabled: the cursor skips it and Enter takes odcs
-    ("legacy (nested asset: form, refused by dativo run)", DOWN + ENTER),
     ("Environment", ENTER),  # dev
-    ("Objects to sync, comma-separated", ENTER),  # [customers]
+    ("Objects to sync, comma-separated", ENTER),  # customers
     ("Enable incremental sync?", ENTER),  # yes
     ("Cursor field for incremental sync", ENTER),  # created, stripe's cursor
     ("Lookback days", ENTER),  # 1, stripe's suggestion
@@ -79,32 +77,31 @@ SESSION: list[tuple[str, str]] = [
     ("Warehouse location", ENTER),  # s3://lake/mycompany/
     ("Configure the target connection?", ENTER),  # yes
     ("S3/MinIO bucket", retype("My_Bucket")),
-    ("'My_Bucket' is not a valid S3 bucket name", retype("mycompany-data-lake")),
+    ("is not a valid S3 bucket name", retype("mycompany-data-lake")),  # 'My_Bucket' is on the line above
     ("S3 key prefix", ENTER),  # raw/stripe/stripe_customers
     ("Commit to the Nessie catalog", ENTER),  # yes
     ("Nessie URI", ENTER),  # http://nessie.mycompany.internal:19120/api/v1
     ("Rows that do not fit the asset's types", ENTER),  # select: strict is the default
     ("Log level", ENTER),  # select: INFO is the default
     ("Enable log redaction?", ENTER),  # yes
-    ("Job name (the job file's name)", ENTER),  # stripe_customers_to_iceberg
-    ("Folder for the asset definition", ENTER),  # assets/stripe/v1.0
-    ("Folder for the job configuration", ENTER),  # jobs/mycompany
-    ("Where the runtime mounts the workspace", ENTER),  # /app
 ]
 
 ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[A-Za-z]|\x1b[()][A-Z0-9]")
 
 
-class Terminal:
-    """A `copier copy` running in a pseudo-terminal, with everything it printed kept for errors."""
+COLUMNS = 80  # the terminal a person has: every prompt and message must read whole in it
 
-    def __init__(self, dst: Path) -> None:
+
+class Terminal:
+    """Copier running in an 80-column pseudo-terminal, with everything it printed kept for errors."""
+
+    def __init__(self, copier_args: list[str], cwd: Path | None = None) -> None:
         if COPIER.is_file():
             command, args = str(COPIER), []
         else:
             command, args = sys.executable, ["-m", "copier"]
-        args += ["copy", "--trust", "--vcs-ref", "HEAD", str(ROOT), str(dst)]
-        env = dict(os.environ, TERM="xterm-256color", COLUMNS="250", LINES="50")
+        args += copier_args
+        env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(COLUMNS), LINES="50")
         # prompt_toolkit asks the terminal for the cursor position; pexpect never answers,
         # which costs a delay and a warning at the first prompt.
         env["PROMPT_TOOLKIT_NO_CPR"] = "1"
@@ -114,7 +111,8 @@ class Terminal:
                 command,
                 args,
                 env=env,
-                dimensions=(50, 250),
+                dimensions=(50, COLUMNS),
+                cwd=cwd,
                 timeout=TIMEOUT,
                 encoding="utf-8",
                 codec_errors="replace",
@@ -153,9 +151,16 @@ class Terminal:
         assert self.child.exitstatus == 0, f"copier exited with {self.child.exitstatus}\n{self.tail()}"
 
 
-def run_session(dst: Path, session: list[tuple[str, str]]) -> str:
-    """Answer every prompt of a session in a fresh terminal; the terminal's tail, for messages."""
-    terminal = Terminal(dst)
+def run_session(
+    dst: Path, session: list[tuple[str, str]], copier_args: list[str] | None = None, chars: int = 3000
+) -> str:
+    """Answer every prompt of a session in a fresh terminal; the terminal's last `chars`, for messages.
+
+    A `copier copy` of the template into dst, unless other arguments are given (run in dst)."""
+    if copier_args is None:
+        terminal = Terminal(["copy", "--trust", "--vcs-ref", "HEAD", str(ROOT), str(dst)])
+    else:
+        terminal = Terminal(copier_args, cwd=dst)
     try:
         for prompt, keys in session:
             terminal.answer(prompt, keys)
@@ -163,7 +168,7 @@ def run_session(dst: Path, session: list[tuple[str, str]]) -> str:
     finally:
         if terminal.child.isalive():
             terminal.child.terminate(force=True)
-    return terminal.tail()
+    return terminal.tail(chars)
 
 
 def test_spec_session_typed_at_the_prompts(tmp_path):
@@ -192,29 +197,26 @@ def test_spec_session_typed_at_the_prompts(tmp_path):
 # A csv job named people, up to its schema's source.
 CSV_SESSION_UNTIL_SCHEMA: list[tuple[str, str]] = [
     ("Tenant ID, the team or customer", ENTER),
-    ("Where the job runs", ENTER),
+    ("Show the advanced questions?", ENTER),
     ("Source connector (from registry", pick(SOURCE_CONNECTORS, "csv")),
     ("Asset name (e.g. stripe_customers", retype("people")),
     ("Object, table or file the asset reads", ENTER),
     ("Asset version", ENTER),
     ("What the dataset is for", ENTER),
-
 ]
 
 # A csv job's questions after its fields, each taking its default.
 CSV_SESSION_AFTER_FIELDS: list[tuple[str, str]] = [
-    ("Fields holding personal data (PII)", ENTER),  # email comes pre-selected
+    ("Fields holding personal data (PII)", ENTER),  # pre-filled: email
     ("Other sensitive fields (SENSITIVE)", ENTER),
     *((prompt, ENTER) for prompt in ("Owner email", "Data domain", "Data product", "Tags, comma-separated")),
     ("Retention in days", ENTER),
     *((prompt, ENTER) for prompt in ("File format of the landed data", "Partitioning columns", "Schema evolution")),
-    *((prompt, ENTER) for prompt in ("Asset file format", "Environment", "File paths or identifiers")),
+    *((prompt, ENTER) for prompt in ("Environment", "File paths or identifiers")),
     *((prompt, ENTER) for prompt in ("Enable incremental sync?", "Lookback days", "Target connector (from")),
     *((prompt, ENTER) for prompt in ("Nessie branch", "Warehouse location", "Configure the target connection?")),
     *((prompt, ENTER) for prompt in ("S3/MinIO bucket", "S3 key prefix", "Commit to the Nessie catalog")),
     *((prompt, ENTER) for prompt in ("Nessie URI", "Rows that do not fit", "Log level", "Enable log redaction?")),
-    ("Job name (the job", ENTER),
-    *((prompt, ENTER) for prompt in ("Folder for the asset", "Folder for the job", "Where the runtime mounts")),
 ]
 
 
@@ -227,9 +229,9 @@ def test_fields_inferred_from_a_sample_are_the_editable_default(tmp_path):
         ("Where the schema comes from", DOWN + ENTER),  # none, sample: no sample given yet, so none is the default
         ("Sample file to infer the fields from", str(sample) + ENTER),
         # the help says where the list came from; the prompt is pre-filled with it
-        ("Inferred from sample people.csv (CSV, ','-separated, with header, 2 rows read): 3 fields", ""),
-        # edit the pre-filled list: drop its closing bracket, add a field, close it again
-        ("Fields, comma-separated: name:type", "\x7f, note]" + ENTER),
+        ("Inferred from sample people.csv (CSV, ','-separated, with header, 2 rows", ""),
+        # the pre-filled list is typed as a person types it: append a field to it
+        ("Fields, comma-separated: name:type", ", note" + ENTER),
         *CSV_SESSION_AFTER_FIELDS,
     ]
     tail = run_session(dst, session)
@@ -250,7 +252,7 @@ def test_a_file_source_without_a_sample_asks_for_its_fields(tmp_path):
         ("Where the schema comes from", ENTER),  # none: no sample given
         # An empty answer is an empty schema: said so, and asked again.
         ("Fields, comma-separated: name:type", ENTER),
-        ("fields: the schema is empty", "person_id:integer!, email" + ENTER),
+        ("the schema is empty", "person_id:integer!, email" + ENTER),
         *CSV_SESSION_AFTER_FIELDS,
     ]
     tail = run_session(dst, session)
@@ -259,3 +261,59 @@ def test_a_file_source_without_a_sample_asks_for_its_fields(tmp_path):
         {"name": "person_id", "type": "integer", "required": True},
         {"name": "email", "type": "string", "required": False, "classification": "PII"},
     ], tail
+
+
+# The spec session's questions as an update asks them again, each pre-filled with its answer.
+REFUSED_ANSWERS = ("'my/company' is not a valid name", "'data-team' is not an email address", "is not a valid S3")
+UPDATE_SESSION = [(prompt, ENTER) for prompt, _ in SESSION if not prompt.startswith(REFUSED_ANSWERS)]
+
+
+def spec_job_in_git(workspace: Path) -> None:
+    workspace.mkdir()
+    git(workspace, "init", "-q")
+    result = run_cli(
+        "copy",
+        "--trust",
+        "--defaults",
+        "--vcs-ref",
+        "HEAD",
+        "--data-file",
+        str(EXAMPLE_ANSWERS),
+        str(ROOT),
+        str(workspace),
+    )
+    assert result.returncode == 0, result.stderr
+    git(workspace, "add", "-A")
+    git(workspace, "commit", "-qm", "the spec job")
+
+
+def test_an_update_pre_fills_lists_as_typed_and_takes_appended_items(tmp_path):
+    """The recorded lists come back as one line, without YAML punctuation, and a field added
+    to them comes pre-selected as PII when its name says so."""
+    workspace = tmp_path / "workspace"
+    spec_job_in_git(workspace)
+    appended = {
+        "Fields, comma-separated: name:type": ", phone" + ENTER,  # after email, created:timestamp!, balance:double
+        "Tags, comma-separated": ", sales" + ENTER,  # after stripe, customers
+    }
+    session = [(prompt, appended.get(prompt, keys)) for prompt, keys in UPDATE_SESSION]
+    # The PII prompt offers the recorded email and the new phone.
+    pii = next(index for index, (prompt, _) in enumerate(session) if prompt.startswith("Fields holding personal"))
+    session.insert(pii + 1, ("email, phone", ""))
+    tail = run_session(
+        workspace,
+        session,
+        ["update", "--trust", "--vcs-ref", "HEAD", "--conflict", "inline", "-a", ANSWERS_FILE],
+        chars=100_000,  # the whole session
+    )
+
+    assert not re.search(r"^\s*\.\.\.\s*$", tail, re.MULTILINE), tail  # no YAML end-of-document line
+    assert "[stripe" not in tail and "Traceback" not in tail, tail
+    asset = yaml.safe_load((workspace / ASSET_FILE).read_text(encoding="utf-8"))
+    assert asset["tags"] == ["stripe", "customers", "sales"], tail
+    assert asset["schema"][-1] == {"name": "phone", "type": "string", "required": False, "classification": "PII"}
+    answers = yaml.safe_load((workspace / ANSWERS_FILE).read_text(encoding="utf-8"))
+    assert (answers["fields"], answers["pii_fields"]) == (
+        "email, created:timestamp!, balance:double, phone",
+        "email, phone",
+    )

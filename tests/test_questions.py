@@ -5,7 +5,7 @@ from __future__ import annotations
 import copier
 import pytest
 
-from conftest import ROOT, generate, generated_files, run_cli
+from conftest import ROOT, generate, generated_files, git, load_yaml, run_cli
 
 SOURCE_ONLY_KEYS = {"objects", "table_name", "cursor_field", "file_paths", "configure_connection", "source_connection"}
 TARGET_ONLY_KEYS = {
@@ -31,8 +31,8 @@ def test_api_source_asks_objects_and_its_cursor(workspace):
     assert asked(answers, SOURCE_ONLY_KEYS) == {"objects", "cursor_field"}
     assert answers["cursor_field"] == "created"
     assert answers["object_name"] == "invoices"
-    assert answers["objects"] == ["invoices"]
-    assert answers["tags"] == ["stripe", "invoices"]
+    assert answers["objects"] == "invoices"  # recorded as typed (list_answers.py)
+    assert answers["tags"] == "stripe, invoices"
     assert answers["job_name"] == "stripe_invoices_to_iceberg"
     assert answers["s3_prefix"] == "raw/stripe/stripe_invoices"
     assert answers["lookback_days"] == 1
@@ -43,7 +43,7 @@ def test_hubspot_defaults_follow_its_supported_objects(workspace):
     assert (answers["asset_name"], answers["object_name"], answers["objects"]) == (
         "hubspot_contacts",
         "contacts",
-        ["contacts"],
+        "contacts",
     )
     # the recipe's cursor, a field of the catalog's contacts
     assert answers["cursor_field"] == "updatedAt"
@@ -327,9 +327,15 @@ def test_cloud_mode_refuses_a_connector_not_allowed_in_cloud(workspace, question
             ["source_connector=stripe", "retension_days=30"],
             "retension_days: not a question of this template; did you mean 'retention_days'?",
         ),
+        # a question without a default, under --defaults: its choices, not Copier's traceback
         (
-            ["source_connector=stripe", "fields=email, phone", "pii_fields=email, phone"],
-            "pii_fields: give a YAML list, e.g. --data 'pii_fields=[email, phone]'",
+            ["tenant_id=acme"],
+            "dativo-gen: source_connector: no answer under --defaults; add --data source_connector=NAME, one of csv, "
+            "gdrive_csv, google_sheets, hubspot, mysql, postgres, stripe",
+        ),
+        (
+            ["source_connector=stripe", "schema_source=none", "fields=email, phone", "pii_fields=email, fax"],
+            "pii_fields: 'fax' not among the fields; use id, created, email, phone",
         ),
     ],
 )
@@ -343,7 +349,7 @@ def test_scripted_answer_errors_are_one_clear_message(workspace, data, message):
 
 
 def test_cloud_mode_disables_the_refused_connector_at_the_prompt(workspace):
-    with pytest.raises(ValueError, match="mysql is not allowed in cloud mode"):
+    with pytest.raises(ValueError, match="Invalid choice for 'source_connector': not allowed in cloud mode"):
         # user_defaults take the path of an interactive default, not of --data
         copier.run_copy(
             str(ROOT),
@@ -407,3 +413,35 @@ def test_every_default_is_valid_for_the_longest_valid_names(workspace, source, t
     asset, job = generated_files(workspace, recorded)
     assert (asset, job["tenant_id"]) != (None, None)
     assert job["tenant_id"] == LONG_TENANT
+
+
+def test_advanced_answers_given_by_key_are_recorded_and_kept_by_an_update(tmp_path):
+    """The advanced questions are not asked by default; --data still answers them, for good."""
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    git(workspace, "init", "-q")
+    data = ["--data", "source_connector=stripe", "--data", "job_name=nightly", "--data", "jobs_dir=pipelines"]
+    result = run_cli("copy", "--trust", "--defaults", "--vcs-ref", "HEAD", *data, str(ROOT), str(workspace))
+    assert result.returncode == 0, result.stderr
+    answers_file = ".copier-answers/acme/nightly.yml"
+    answers = load_yaml(workspace / answers_file)
+    assert (answers["advanced"], answers["job_name"], answers["jobs_dir"]) == (False, "nightly", "pipelines")
+    assert answers["runtime_root"] == "/app"  # not asked: its default, recorded
+    git(workspace, "add", "-A")
+    git(workspace, "commit", "-qm", "nightly")
+    update = [
+        "update",
+        "--trust",
+        "--defaults",
+        "--vcs-ref",
+        "HEAD",
+        "-a",
+        answers_file,
+        "--data",
+        "target_connector=s3",
+    ]
+    result = run_cli(*update, cwd=workspace)
+    assert result.returncode == 0, result.stderr
+    answers = load_yaml(workspace / answers_file)
+    assert (answers["job_name"], answers["jobs_dir"], answers["target_connector"]) == ("nightly", "pipelines", "s3")
+    assert load_yaml(workspace / "pipelines" / "nightly.yaml")["target_connector"] == "s3"

@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, copy_template, generate, generated_files, load_yaml, reference_schema
+from dativo_gen.list_answers import parse_list
 
 REGISTRY = load_yaml(ROOT / "registry" / "connectors.yaml")["connectors"]
 SOURCES = sorted(name for name, entry in REGISTRY.items() if "source" in entry["roles"])
@@ -98,8 +99,9 @@ def assert_source_rules(job: dict[str, Any], asset: dict[str, Any], answers: dic
 
 def assert_target_rules(job: dict[str, Any], answers: dict[str, Any]) -> None:
     target = merged_target(job)
-    assert job["target"]["partitioning"] == answers["partitioning"]
-    assert target["partitioning"] == answers["partitioning"]
+    partitioning = parse_list(answers["partitioning"])  # the answer as typed: ingest_date
+    assert job["target"]["partitioning"] == partitioning
+    assert target["partitioning"] == partitioning
     connection = target["connection"]
     storage = connection.get("s3") or connection.get("minio") or {}
     if REGISTRY[job["target_connector"]]["category"] in LAKE_CATEGORIES:

@@ -99,8 +99,8 @@ def test_generated_schema_classifies_from_the_heuristic(workspace):
         workspace,
         {"source_connector": "stripe", "fields": "email, phone_number, salary:double, balance:double"},
     )
-    assert answers["pii_fields"] == ["email", "phone_number"]
-    assert answers["sensitive_fields"] == ["salary"]
+    assert answers["pii_fields"] == "email, phone_number"
+    assert answers["sensitive_fields"] == "salary"
     asset, _ = generated_files(workspace, answers)
     assert {f["name"]: f.get("classification") for f in asset["schema"]} == {
         "id": None,
@@ -138,7 +138,7 @@ def test_explicit_classification_in_a_mapping_becomes_the_default(workspace):
         workspace,
         {"source_connector": "stripe", "fields": [{"name": "notes", "classification": "sensitive"}]},
     )
-    assert answers["sensitive_fields"] == ["notes"]
+    assert answers["sensitive_fields"] == "notes"  # recorded as a person types it
 
 
 def test_no_starter_fields_keeps_only_the_user_fields(workspace):

@@ -93,8 +93,8 @@ def test_csv_sample_with_sniffed_delimiter_and_header(workspace, tmp_path):
         ("zip", "string", True),
         ("team", "string", False),
     ]
-    assert answers["pii_fields"] == ["Email", "zip"]
-    assert answers["sensitive_fields"] == ["salary"]
+    assert answers["pii_fields"] == "Email, zip"
+    assert answers["sensitive_fields"] == "salary"
 
 
 def test_old_mac_line_endings_are_rows(tmp_path):
@@ -298,7 +298,7 @@ def test_live_table_becomes_the_schema(database, workspace, tmp_path, monkeypatc
     asset, job = generated_files(workspace, answers)
     zoned = {"postgres": "string", "mysql": "timestamp"}[database.dialect]  # timestamptz: see below
     assert schema_of(asset) == [(n, zoned if n == "updated_at" else t, r) for n, t, r in CUSTOMERS_SCHEMA]
-    assert answers["pii_fields"] == ["email", "birth_date"]
+    assert answers["pii_fields"] == "email, birth_date"
     assert answers["cursor_field"] == "updated_at"
     assert job["source"]["tables"] == [{"name": table, "object": "customers", "cursor_field": "updated_at"}]
     # the connection keeps its ${ENV} references; no resolved value or secret is written anywhere
@@ -314,6 +314,17 @@ def test_cursor_default_is_a_timestamp_of_the_table(database, workspace):
     answers = generate(workspace, {"source_connector": database.dialect, "schema_table": "events"})
     assert answers["table_name"] == "events"
     assert answers["cursor_field"] == "modified_at"
+
+
+def test_the_ingested_table_is_the_schema_table_unless_the_person_wants_another(database, tmp_path):
+    database.execute("CREATE TABLE IF NOT EXISTS events (event_id bigint PRIMARY KEY, modified_at date NOT NULL)")
+    same = generate(tmp_path / "same", {"source_connector": database.dialect, "schema_table": "events"})
+    assert (same["ingest_schema_table"], same["table_name"]) == (True, "events")
+    answers = {"source_connector": database.dialect, "schema_table": "events", "ingest_schema_table": False}
+    other = generate(tmp_path / "other", {**answers, "table_name": "events_2024"})
+    asset, job = generated_files(tmp_path / "other", other)
+    assert [field["name"] for field in asset["schema"]] == ["event_id", "modified_at"]
+    assert [table["name"] for table in job["source"]["tables"]] == ["events_2024"]
 
 
 def test_missing_table_falls_back_to_starter_fields(database, workspace, capsys):

@@ -111,7 +111,7 @@ def test_update_re_renders_only_that_job_and_keeps_hand_edits(three_jobs):
     assert asset["team"] == {"owner": "data-team@mycompany.com", "slack": "#data"}
     assert load_yaml(three_jobs / STRIPE_JOB)["source"]["objects"] == ["customers", "charges"]
     answers = load_yaml(three_jobs / STRIPE)
-    assert (answers["retention_days"], answers["objects"]) == (60, ["customers", "charges"])
+    assert (answers["retention_days"], answers["objects"]) == (60, "customers, charges")
 
 
 @pytest.mark.parametrize("conflict", ["inline", "rej"])

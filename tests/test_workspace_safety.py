@@ -183,7 +183,7 @@ def test_an_update_of_a_job_whose_committed_file_is_a_symlink_is_refused_before_
     ("data", "message"),
     [
         (["tenant_id=a/b"], "tenant_id: 'a/b' is not a valid name"),
-        (["retention_days=0", "asset_version=1.1"], "retention_days: 0 must be a whole number"),
+        (["retention_days=0", "asset_version=1.1"], "retention_days: 0 is not from 1 to 36500"),
     ],
 )
 def test_a_refused_update_leaves_the_workspace_byte_identical(one_job, data, message):

@@ -15,7 +15,7 @@ from copier.errors import UserMessageError
 from copier_template_extensions import ContextHook
 from jinja2 import Environment, pass_context
 
-from . import checks, connection_checks, location_checks, questions, runtime, schema_source, suggest
+from . import checks, connection_checks, list_answers, location_checks, questions, runtime, schema_source, suggest
 from .answers_path import JobAnswersFile, answers_file_template
 from .clobber import clobber_message, clobbered_files
 from .compile_cache import cache_root, reuse_compiled_strings
@@ -94,6 +94,10 @@ class Globals:
             "suggested_table_name": lambda name, obj: suggest.suggest_table_name(get(name), obj),
             "suggested_file_paths": lambda name, tenant, obj: suggest.suggest_file_paths(get(name), tenant, obj),
             "connection_template": lambda name: suggest.connection_template(get(name)),
+            # list and mapping answers, typed as one line (list_answers.py)
+            "text_or_yaml": pass_context(lambda ctx, key: list_answers.text_or_yaml(ctx[key]) if key in ctx else "str"),
+            "list_text": list_answers.list_text,
+            "mapping_text": list_answers.mapping_text,
             "default_tags": questions.default_tags,
             "suggested_pii": lambda *a: questions.suggested_classified(self._schema_or_empty(*a), "PII"),
             "suggested_sensitive": lambda *a: questions.suggested_classified(self._schema_or_empty(*a), "SENSITIVE"),
@@ -128,6 +132,7 @@ class Globals:
             "generated_header": generated_header,
             "after_copy_message": pass_context(lambda ctx: after_copy_message(self.registry, ctx)),
             "cache_dir": lambda: str(cache_root()),
+            "no_answer_under_defaults": pass_context(lambda ctx, *a: self.problems.missing_answer(ctx, *a)),
         } | {name: self.problems.validator(check) for name, check in self.checks().items()}
 
     def checks(self) -> dict[str, Any]:
@@ -220,7 +225,12 @@ class DativoExtension(ContextHook):
             return forgotten[key]
 
         environment.globals["answers_to_forget"] = answers_to_forget_once
-        environment.filters.update(yaml_value=yaml_value, yaml_block=yaml_block)
+        typed_as_text = [key for key, question in self.questions.items() if question.typed_as_text]
+        environment.filters.update(
+            yaml_value=yaml_value,
+            yaml_block=yaml_block,
+            recorded_answers=lambda answers: list_answers.recorded_answers(answers, typed_as_text),
+        )
         reuse_compiled_strings(environment)
 
     def hook(self, context: dict[str, Any]) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from .fields import IDENTIFIER, IDENTIFIER_RULE, MAX_NAME_LENGTH, FieldError, parse_list
 from .limits import listed, shown
+from .list_answers import ListAnswerError, structured
 from .registry import Connector
 
 # Table names may carry a database and a schema (public.orders, sales.public.orders).
@@ -67,7 +68,7 @@ def check_version(question: str, value: Any) -> str:
 def check_email(question: str, value: Any) -> str:
     if isinstance(value, str) and len(value) > 254:
         return f"{question}: the email address is longer than 254 characters"
-    return _check_pattern(question, value, EMAIL, "is not an email address like data-team@acme.com")
+    return _check_pattern(question, value, EMAIL, "is not an email address; use one like data-team@acme.com")
 
 
 def check_text(question: str, value: Any) -> str:
@@ -84,7 +85,7 @@ def check_path_text(question: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         return f"{question}: give a path or identifier"
     if has_control_characters(value) or value != value.strip():
-        return f"{question}: {shown(value)} must be one line without control characters or surrounding spaces"
+        return f"{question}: {shown(value)} must be one line; no control characters or surrounding spaces"
     if len(value) > MAX_PATH_LENGTH:
         return f"{question}: the path is longer than {MAX_PATH_LENGTH} characters"
     return ""
@@ -108,7 +109,7 @@ def check_branch(question: str, value: Any) -> str:
 def check_whole_number(question: str, value: Any, low: int, high: int) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
         return ""
-    return f"{question}: {shown(value)} must be a whole number from {low} to {high}"
+    return f"{question}: {shown(value)} is not from {low} to {high}; give a whole number in that range"
 
 
 def cloud_refusal(connector: Connector, deployment_mode: str) -> str:
@@ -138,6 +139,10 @@ def check_connector(connector: Connector, role: str, deployment_mode: str) -> st
 
 
 def _list_shape_problem(question: str, value: Any) -> str:
+    try:
+        value = structured(value)
+    except ListAnswerError as error:
+        return f"{question}: {error}"
     if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(i, (dict, list)) for i in value)):
         return f"{question}: {shown(value)} is not a list; write a, b or [a, b]"
     return ""
@@ -155,6 +160,7 @@ def check_string_list(question: str, value: Any, at_least: int = 0) -> str:
 def check_tags(question: str, value: Any) -> str:
     if problem := check_string_list(question, value):
         return problem
+    value = structured(value)
     if isinstance(value, list) and any(not str(tag).strip() for tag in value):
         return f"{question}: {shown(value)} has a blank tag"
     for index, tag in enumerate(parse_list(value)):
@@ -195,7 +201,8 @@ def check_objects(question: str, connector: Connector, value: Any) -> str:
             f"use one or more of {', '.join(connector.objects_supported)}"
         )
     if len(set(objects)) < len(objects):
-        return f"{question}: {shown(objects)} names an object twice"
+        twice = next(name for index, name in enumerate(objects) if name in objects[:index])
+        return f"{question}: {shown(twice)} is named twice; name each object once"
     return ""
 
 
@@ -235,6 +242,6 @@ def check_absolute_path(question: str, value: Any) -> str:
     path = PurePosixPath(text)
     if not path.is_absolute() or ".." in path.parts or check_path_text(question, text) or " " in text:
         return (
-            f"{question}: {shown(value)} must be an absolute folder like /app (no '..', spaces or control characters)"
+            f"{question}: {shown(value)} must be an absolute folder; like /app (no '..', spaces or control characters)"
         )
     return ""

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from .checks import has_control_characters
 from .fields import IDENTIFIER
 from .limits import shown
+from .list_answers import ListAnswerError, parse_mapping
 from .registry import Connector
 from .runtime import ENV_REFERENCE
 from .suggest import name_tokens
@@ -57,11 +58,11 @@ def _setting_problem(where: str, key: Any, value: Any, allowed_secret_file: str)
         return f"{where}.{key}: {shown(value)} must be one line without control characters"
     if is_credential_key(key) and not _is_reference(value, allowed_secret_file):
         return (
-            f"{where}.{key}: a credential must not be written into the job; "
+            f"{where}.{key}: must be ${{ENV}}; a credential must not be written into the job, "
             f"give an ${{ENV}} reference such as '${{{key.upper()}}}' and set the variable where the job runs"
         )
     if _url_password(text):
-        return f"{where}.{key}: the URL carries a password; put it in an ${{ENV}} variable instead"
+        return f"{where}.{key}: the URL has a password; put it in an ${{ENV}} variable instead"
     return ""
 
 
@@ -73,6 +74,11 @@ def _mapping_problem(where: str, value: dict[Any, Any], allowed_secret_file: str
 
 
 def check_connection(question: str, connector: Connector, tenant_id: str, value: Any) -> str:
-    if not isinstance(value, dict):
-        return f"{question}: {shown(value)} is not a mapping of settings, e.g. {{host: '${{PGHOST}}', port: 5432}}"
+    try:
+        settings = parse_mapping(value)
+    except ListAnswerError as error:
+        return f"{question}: {error}"
+    if not isinstance(settings, dict):
+        return f"{question}: {shown(value)} is not a mapping of settings, e.g. host=${{PGHOST}}, port=5432"
+    value = settings
     return _mapping_problem(question, value, secret_file(connector, tenant_id))

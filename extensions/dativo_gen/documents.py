@@ -8,6 +8,7 @@ from typing import Any
 
 from . import runtime, suggest
 from .fields import classifications, classify, merge_starters, parse_fields, parse_list
+from .list_answers import parse_mapping
 from .paths import asset_file as asset_file  # re-exported: they live in paths.py (see there)
 from .paths import job_file as job_file
 from .registry import API, DATABASE, FILES, LAKEHOUSE, Connector, Registry
@@ -96,7 +97,7 @@ def _incremental(connector: Connector, answers: Mapping[str, Any]) -> dict[str, 
 
 def _connection(connector: Connector, answer: Any) -> dict[str, Any]:
     """The answered connection, its keys in the recipe's order (Copier sorts them at the prompt)."""
-    answer = dict(answer or {})
+    answer = dict(parse_mapping(answer) or {})
     order = list(suggest.connection_template(connector))
     return dict(sorted(answer.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order)))
 

@@ -6,6 +6,8 @@ import re
 from typing import Any
 
 from .limits import shown
+from .list_answers import ListAnswerError, structured
+from .list_answers import parse_list as parse_list  # re-exported: list answers are read there
 
 # Names that become columns, paths or identifiers: letters, digits and _, no leading digit,
 # which rules out '/', '\\', '..', a leading '.' or '-', spaces and control characters.
@@ -21,18 +23,6 @@ CLASSIFICATIONS = ("PII", "SENSITIVE")
 
 class FieldError(ValueError):
     """A `fields` entry that cannot be used; the message says which and why."""
-
-
-def parse_list(value: Any) -> list[str]:
-    """A list answer as a person gives it: a YAML list or one comma-separated string."""
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        return [item.strip() for item in value.split(",") if item.strip()]
-    if isinstance(value, (list, tuple)):
-        # Items of a real list are kept exactly as given; only blank ones are dropped.
-        return [str(item) for item in value if str(item).strip()]
-    return [str(value).strip()]
 
 
 def _field_from_text(text: str) -> dict[str, Any]:
@@ -63,6 +53,10 @@ def _field_from_mapping(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def _raw_entries(value: Any) -> list[Any]:
+    try:
+        value = structured(value)
+    except ListAnswerError as error:
+        raise FieldError(f"fields: {error}") from None
     if value is None or value == "":
         return []
     if isinstance(value, str):

@@ -33,6 +33,12 @@ from .registry import Registry
 
 Render = Callable[[str, Mapping[str, Any]], "str | None"]
 
+# Answers whose default reads answers a person may change at an update's prompt (the
+# fields, the schema table), which this step cannot see: without --defaults they are
+# forgotten whenever they sit at their default, so the prompt offers the default again,
+# computed from what was just typed (a new field named like PII comes pre-selected).
+FOLLOW_AT_THE_PROMPT = ("pii_fields", "sensitive_fields", "table_name")
+
 
 def templated_defaults(config: Mapping[str, Any]) -> dict[str, str]:
     """copier.yml's questions whose default is a Jinja template, in the order Copier asks them."""
@@ -57,7 +63,11 @@ def renderer(environment: Environment) -> Render:
 
 
 def answers_to_recompute(
-    defaults: Mapping[str, str], recorded: Mapping[str, Any], data: Mapping[str, Any], render: Render
+    defaults: Mapping[str, str],
+    recorded: Mapping[str, Any],
+    data: Mapping[str, Any],
+    render: Render,
+    interactive: bool = False,
 ) -> tuple[list[str], dict[str, Any]]:
     """Recorded answers still at their old default whose default changes; and the new answers."""
     old = {key: value for key, value in recorded.items() if not key.startswith("_")}
@@ -67,7 +77,9 @@ def answers_to_recompute(
         if key not in recorded or key in data:
             continue
         before, after = render(default, old), render(default, new)
-        if before is None or after is None or str(recorded[key]) != before or after == before:
+        if before is None or after is None or str(recorded[key]) != before:
+            continue
+        if after == before and not (interactive and key in FOLLOW_AT_THE_PROMPT):
             continue
         followed.append(key)
         # Later defaults may derive from this one (answers are asked in order).
@@ -125,7 +137,7 @@ def answers_to_forget(
     recorded = read_recorded_answers(workspace / answers_file)
     if not recorded:
         return FollowedAnswers([], [])
-    followed, new = answers_to_recompute(defaults, recorded, conf["data"], render)
+    followed, new = answers_to_recompute(defaults, recorded, conf["data"], render, not conf["defaults"])
     moved_to = render(answers_template, new) if follows_its_job(answers_template, answers_file) else None
     if problem := taken_answers_file(answers_file, moved_to, workspace):
         raise UserMessageError(problem)

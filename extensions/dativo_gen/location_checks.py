@@ -27,7 +27,7 @@ def check_relative_dir(question: str, value: Any) -> str:
     hidden = any(part.startswith((".", "-")) and part != "." for part in path.parts)
     if check_path_text(question, text) or path.is_absolute() or ".." in path.parts or "\\" in text or hidden:
         return (
-            f"{question}: {shown(value)} must be a folder inside the workspace: relative, no '..' or '\\', "
+            f"{question}: {shown(value)} is not a folder inside the workspace; relative, no '..' or '\\', "
             "no part starting with . or -"
         )
     return ""
@@ -85,7 +85,9 @@ def check_http_url(question: str, value: Any) -> str:
         or has_control_characters(text)
         or " " in text
     ):
-        return f"{question}: {shown(value)} is not an http(s) URL like http://nessie.acme.internal:19120/api/v1"
+        return (
+            f"{question}: {shown(value)} is not an http(s) URL; use one like http://nessie.acme.internal:19120/api/v1"
+        )
     return ""
 
 
@@ -102,5 +104,5 @@ def check_warehouse(question: str, value: Any) -> str:
     if parts.scheme not in WAREHOUSE_SCHEMES or not parts.netloc or ".." in parts.path.split("/"):
         return f"{question}: {shown(value)} is not a warehouse location; use {allowed}"
     if parts.scheme == "abfss" and "@" not in parts.netloc:
-        return f"{question}: {shown(value)} needs a container and an account: abfss://container@account.dfs.core.windows.net/"
+        return f"{question}: {shown(value)} needs a container and an account; like abfss://container@account.dfs.core.windows.net/"
     return ""

@@ -13,18 +13,14 @@ import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-import yaml
-
 from . import suggest
 from .checks import check_asset_format, check_connector, check_identifier
-from .fields import parse_list
-from .limits import ANSWER_LIMITS, SHOWN_CHARS, listed, shown, size_problem
+from .limits import ANSWER_LIMITS, SHOWN_CHARS, shown, size_problem
+from .list_answers import yaml_text_problem
 from .registry import Registry
 from .schema_source import sample_supplies_fields, schema_source_problems
 
 CONNECTOR_ROLES = {"source_connector": "source", "target_connector": "target"}
-# Field picks are recorded as lists, so --data must give a YAML list.
-MULTISELECT_KEYS = ("pii_fields", "sensitive_fields")
 MAX_SHOWN_PROBLEMS = 20
 # What Copier's int() takes: optional sign, digits, underscores between digits.
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9](_?[0-9])*")
@@ -35,20 +31,19 @@ PATH_NAME_KEYS = ("tenant_id", "job_name")
 BOOLEAN_WORDS = frozenset("y yes t true on 1 n no f false off 0".split())
 
 
-def list_syntax_problems(data: dict[str, Any]) -> list[str]:
-    problems = []
-    for key in MULTISELECT_KEYS:
-        value = data.get(key)
-        if isinstance(value, str) and not value.lstrip().startswith("["):
-            example = listed(parse_list(value), 3)
-            problems.append(f"{key}: give a YAML list, e.g. --data '{key}=[{example}]' (got {shown(value)})")
-    return problems
-
-
 class Question(NamedTuple):
     type: str
     # The values of a fixed `choices` list or mapping; () when none or rendered from the registry.
     choices: tuple[Any, ...]
+    # A list or mapping typed as one line at the prompt (`type: "{{ text_or_yaml(...) }}"`,
+    # see list_answers.py); a scripted text is still checked as YAML, as before.
+    typed_as_text: bool = False
+
+
+def _question(spec: Mapping[str, Any]) -> Question:
+    type_name = str(spec.get("type", "str"))
+    as_text = "text_or_yaml(" in type_name
+    return Question("yaml" if as_text else type_name, _fixed_choices(spec.get("choices")), as_text)
 
 
 def _fixed_choices(choices: Any) -> tuple[Any, ...]:
@@ -59,11 +54,7 @@ def _fixed_choices(choices: Any) -> tuple[Any, ...]:
 
 def read_questions(config: Mapping[str, Any]) -> dict[str, Question]:
     """The questions of copier.yml's content (keys without a leading underscore)."""
-    return {
-        key: Question((spec or {}).get("type", "str"), _fixed_choices((spec or {}).get("choices")))
-        for key, spec in config.items()
-        if not key.startswith("_")
-    }
+    return {key: _question(spec or {}) for key, spec in config.items() if not key.startswith("_")}
 
 
 def _value_problem(value: Any, question: Question) -> str:
@@ -76,15 +67,8 @@ def _value_problem(value: Any, question: Question) -> str:
         return f"{shown(value)} is not a whole number"
     if question.type == "int" and _too_large(value):
         return f"{shown(value)} is far too large a number"
-    if question.type == "yaml" and isinstance(value, str):
-        try:
-            yaml.safe_load(value)
-        except yaml.YAMLError as error:
-            return f"{shown(value)} is not valid YAML ({str(error).splitlines()[0]})"
-        except RecursionError:
-            return f"{shown(value)} nests lists or mappings too deep to read"
-        except ValueError:  # PyYAML's int() of a number past Python's 4,300-digit limit
-            return f"{shown(value)} holds a number too long to read"
+    if question.type == "yaml" and isinstance(value, str) and (problem := yaml_text_problem(value)):
+        return problem
     if question.choices and value not in question.choices:
         return f"{shown(value)} is not one of {', '.join(map(str, question.choices))}"
     return ""
@@ -156,7 +140,6 @@ def scripted_answer_problems(
 ) -> list[str]:
     mode = data.get("deployment_mode", "self_hosted")
     problems = path_name_problems(data) + unknown_key_problems(data, questions) + value_problems(data, questions)
-    problems += list_syntax_problems(data)
     problems += missing_fields_problems(registry, data, defaults) + schema_source_problems(registry, data)
     if problem := check_asset_format("asset_format", data.get("asset_format")):
         problems.append(problem)

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from . import suggest
 from .checks import check_asset_format, cloud_refusal
 from .registry import API, DATABASE, FILES, LAKEHOUSE, OBJECT_STORAGE, Connector, Registry
+
+# A prompt's lines are cut, not wrapped, at the terminal's width; the first follows "🎤 ".
+HELP_WIDTH = 77
+
+
+def fitted(line: str, indent: str = "  ") -> str:
+    """One help line wrapped to HELP_WIDTH columns, its continuation lines indented."""
+    return "\n".join(textwrap.wrap(line, HELP_WIDTH, subsequent_indent=indent, break_long_words=False)) or line
 
 
 def _choice_label(connector: Connector) -> str:
@@ -24,7 +33,9 @@ def connector_choices(registry: Registry, role: str, deployment_mode: str) -> di
     choices = {}
     for name in registry.names_with_role(role):
         connector = registry.get(name)
-        choices[_choice_label(connector)] = {"value": name, "validator": cloud_refusal(connector, deployment_mode)}
+        # Shown after the label: short enough to read whole (scripted answers get cloud_refusal's text).
+        refused = "not allowed in cloud mode" if cloud_refusal(connector, deployment_mode) else ""
+        choices[_choice_label(connector)] = {"value": name, "validator": refused}
     return choices
 
 
@@ -63,7 +74,7 @@ def connector_summary(connector: Connector) -> str:
 def starter_summary(connector: Connector) -> str:
     starters = suggest.starter_fields(connector)
     described = ", ".join(f"{f['name']} ({f['type']}{', required' if f['required'] else ''})" for f in starters)
-    return f"Starter fields for {connector.category or connector.name} connectors:\n  {described}"
+    return f"Starter fields for {connector.category or connector.name} connectors:\n" + fitted(f"  {described}")
 
 
 def source_kind(connector: Connector) -> str:
@@ -77,7 +88,7 @@ def is_lake(connector: Connector) -> bool:
 def target_connection_note(connector: Connector) -> str:
     """What skipping the target connection means at run time (the help of configure_target_connection)."""
     if is_lake(connector):
-        return "If not, bucket, endpoint and keys come from S3_BUCKET, S3_ENDPOINT and AWS_* at run time"
+        return fitted("If not, bucket, endpoint and keys come from S3_BUCKET, S3_ENDPOINT and AWS_* at run time")
     return "Kept in the job, not read yet: the runtime writes Parquet to S3_BUCKET"
 
 

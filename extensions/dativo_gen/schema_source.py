@@ -20,6 +20,7 @@ from .infer import Inference, InferenceError
 from .infer.database import ENV_REFERENCE, introspect_table
 from .infer.sample import infer_sample
 from .limits import shown
+from .questions import fitted
 from .registry import DATABASE, FILES, Connector, Registry
 from .suggest import suggest_table_name
 
@@ -175,11 +176,11 @@ class SchemaInference:
         """A line or two for the `fields` help: what was inferred, from where, or why not."""
         result = self.result(*args)
         if isinstance(result, InferenceError):
-            return f"No schema inferred: {result}.\n"
+            return fitted(f"No schema inferred: {result}.") + "\n"
         if not isinstance(result, Inference):
             return ""
-        lines = [f"Inferred from {result.origin}: {len(result.fields)} fields, edit them below."]
-        lines += [f"  note: {note}" for note in result.notes[:10]]
+        lines = [fitted(f"Inferred from {result.origin}: {len(result.fields)} fields, edit them below.")]
+        lines += [fitted(f"  note: {note}", "        ") for note in result.notes[:10]]
         if len(result.notes) > 10:
             lines.append(f"  ... and {len(result.notes) - 10} more notes")
         return "\n".join(lines) + "\n"
