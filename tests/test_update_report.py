@@ -132,6 +132,7 @@ def test_a_conflicting_edit_ends_the_message_with_the_file_and_its_markers(spec_
 
     message = update(spec_job, "--data", "retention_days=60")
 
+    assert message[2] == "  Conflicts left: 1 file, see the WARNING at the end"
     assert files_listed(message)[ASSET_FILE] == "conflict"
     block = warning_block(message)
     assert block[1] == "WARNING: the update left conflicts in 1 file. Resolve them before the job runs:"

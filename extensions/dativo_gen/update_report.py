@@ -26,7 +26,7 @@ WIDTH = 80
 CONFLICT_START, CONFLICT_END = b"<<<<<<< ", b">>>>>>> "
 # git status codes of a path git holds as unmerged (Copier records its inline conflicts so).
 UNMERGED = frozenset({"DD", "AU", "UD", "UA", "DU", "AA", "UU"})
-STATUS_WORDS = {"M": "changed", "A": "added", "D": "removed", "?": "added", "R": "renamed", "T": "changed"}
+STATUS_WORDS = {"M": "changed", "A": "added", "D": "removed", "?": "added", "T": "changed"}
 
 
 class Change(NamedTuple):
@@ -166,6 +166,8 @@ def update_report(
     found = conflicts(workspace, changes, job_paths)
     job = f"{after.get('tenant_id')}/{after.get('job_name')}"
     lines = [f"Update complete: job {job}", f"  {template_line(before, after)}"]
+    if found:
+        lines.append(f"  Conflicts left: {len(found)} file{'s' if len(found) != 1 else ''}, see the WARNING at the end")
     if changes:
         lines += [
             "Files this update changed:",
