@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT, copy_template, generate, generated_files, load_yaml, run_copier
 from dativo_gen.registry import load_registry
-from dativo_gen.runtime_environment import run_needs
+from dativo_gen.runtime_environment import is_secret, run_needs
 
 WIDTH = 80
 STORAGE_S3 = {"S3_ENDPOINT", "AWS_REGION"}
@@ -176,3 +176,20 @@ def test_the_message_says_where_the_runtime_opens_the_recipes(tmp_path, answers,
     assert "/srv/dativo/connectors/stripe.yaml" in notes
     assert target_recipe in notes
     assert "/srv/dativo/registry/connectors.yaml" in notes
+
+
+SECRETS = """PGPASSWORD MYSQL_PASSWORD AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+    MINIO_ACCESS_KEY MINIO_SECRET_KEY STRIPE_API_KEY HUBSPOT_API_KEY GOOGLE_APPLICATION_CREDENTIALS
+    DB_PASSWD""".split()
+SETTINGS = """PGHOST PGPORT PGDATABASE PGUSER MYSQL_HOST MYSQL_PORT MYSQL_DATABASE MYSQL_USER S3_BUCKET
+    S3_ENDPOINT MINIO_ENDPOINT AWS_REGION NESSIE_URI KEYSPACE_HOST""".split()
+
+
+@pytest.mark.parametrize("variable", SECRETS)
+def test_passwords_keys_and_tokens_are_secrets(variable):
+    assert is_secret(variable)
+
+
+@pytest.mark.parametrize("variable", SETTINGS)
+def test_hosts_ports_databases_users_and_endpoints_are_settings(variable):
+    assert not is_secret(variable)

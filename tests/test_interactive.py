@@ -57,7 +57,7 @@ SESSION: list[tuple[str, str]] = [
     # A type: yaml question typed as one line; the prompt starts empty.
     ("Fields, comma-separated: name:type", "email, created:timestamp!, balance:double" + ENTER),
     ("Fields holding personal data (PII)", ENTER),  # pre-filled: email
-    ("Other sensitive fields (SENSITIVE)", ENTER),  # pre-filled with nothing, none wanted
+    ("Other sensitive fields (SENSITIVE)", retype("")),  # balance is suggested; the spec leaves it unclassified
     ("Owner email", retype("data-team")),
     ("'data-team' is not an email address", retype("data-team@mycompany.com")),
     ("Data domain (optional", ENTER),  # empty: the runtime writes to default/

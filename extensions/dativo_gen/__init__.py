@@ -26,6 +26,7 @@ from .follow import answers_to_forget, renderer, templated_defaults
 from .messages import after_copy_message, generated_header
 from .preflight import problems_message, read_questions, scripted_answer_problems, size_problems
 from .registry import Registry, RegistryError, load_registry, read_template_yaml
+from .update_report import update_report
 from .validation import AnswerProblems
 from .writing import JobWriting, run_end_problem
 from .yaml_out import yaml_block, yaml_value
@@ -195,6 +196,9 @@ class DativoExtension(ContextHook):
         self.checked_scripted_answers = False
         self.checked_recorded_answers = False
         self.checked_clobbering = False
+        # The job's answers and answers file when this run started: what an update moved from.
+        self.recorded_before: dict[str, Any] = {}
+        self.answers_file_before = ""
         environment.globals.update(Globals(self.registry, self.problems).functions())
         answers_template, defaults = answers_file_template(config), templated_defaults(config)
         job_answers_file = JobAnswersFile(answers_template)
@@ -207,6 +211,15 @@ class DativoExtension(ContextHook):
             job_answers_file=pass_context(job_answers_file),
             run_id=lambda: self.writing.run_id,
             finish_job_run=self.writing.finish,
+            update_report=pass_context(
+                lambda ctx: update_report(
+                    Path(ctx["_copier_conf"]["dst_path"]),
+                    self.recorded_before,
+                    ctx["_copier_answers"],
+                    self.answers_file_before,
+                    job_answers_file.path(environment, ctx),
+                )
+            ),
         )
         forgotten: dict[str, list[str]] = {}
 
@@ -262,6 +275,7 @@ class DativoExtension(ContextHook):
             return
         self.checked_recorded_answers = True
         recorded = read_recorded_answers(Path(conf["dst_path"]) / answers_file)
+        self.recorded_before, self.answers_file_before = recorded, answers_file
         if problems := recorded_answer_problems(self.registry, recorded, conf["data"], self.questions):
             raise UserMessageError(drift_message(answers_file, recorded, problems))
 

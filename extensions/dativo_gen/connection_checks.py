@@ -11,12 +11,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .checks import has_control_characters
+from .classification import name_tokens
 from .fields import IDENTIFIER
 from .limits import shown
 from .list_answers import ListAnswerError, parse_mapping
 from .registry import Connector
 from .runtime import ENV_REFERENCE
-from .suggest import name_tokens
 
 CREDENTIAL_TOKENS = frozenset(
     "password passwd pwd pass secret secrets token apikey key credential credentials sas private".split()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .classification import name_words
 from .limits import shown
 from .list_answers import ListAnswerError, structured
 from .list_answers import parse_list as parse_list  # re-exported: list answers are read there
@@ -109,10 +110,28 @@ def parse_fields(value: Any) -> list[dict[str, Any]]:
     return fields
 
 
+CREATION_WORDS = frozenset({"created", "create", "creation"})
+
+
+def is_creation_timestamp(field: dict[str, Any]) -> bool:
+    """created, createdAt, createdate, created_at, creation_time: when the record was made."""
+    words = name_words(field["name"])
+    return field.get("type") in ("timestamp", "date") and bool(words) and words[0] in CREATION_WORDS
+
+
 def merge_starters(starters: list[dict[str, Any]], fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Starter fields first; a user field with a starter's name replaces it at the user's position."""
+    """Starter fields first; a user field with a starter's name replaces it at the user's position.
+
+    A creation timestamp of the user's own (createdAt, created_at) replaces the starter's, so a
+    schema never starts with two clocks for the same instant.
+    """
     user_names = {field["name"].lower() for field in fields}
-    kept = [starter for starter in starters if starter["name"].lower() not in user_names]
+    user_creation = any(is_creation_timestamp(field) for field in fields)
+    kept = [
+        starter
+        for starter in starters
+        if starter["name"].lower() not in user_names and not (user_creation and is_creation_timestamp(starter))
+    ]
     return [dict(field) for field in kept + fields]
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from . import suggest
 from .checks import check_asset_format, cloud_refusal
+from .classification import suggest_classification
 from .registry import API, DATABASE, FILES, LAKEHOUSE, OBJECT_STORAGE, Connector, Registry
 
 # A prompt's lines are cut, not wrapped, at the terminal's width; the first follows "🎤 ".
@@ -101,7 +102,7 @@ def suggested_classified(fields: list[dict[str, Any]], classification: str) -> l
     return [
         field["name"]
         for field in fields
-        if (field.get("classification") or suggest.suggest_classification(field["name"])) == classification
+        if (field.get("classification") or suggest_classification(field["name"])) == classification
     ]
 
 

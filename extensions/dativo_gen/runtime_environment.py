@@ -21,7 +21,10 @@ from .registry import DATABASE, Connector
 from .runtime import ENDPOINT_VARIABLES, storage_read
 
 ENV_REFERENCE = re.compile(r"\$\{(\w+)\}")
-SECRET_WORDS = ("PASSWORD", "SECRET", "KEY", "TOKEN")
+# A variable is a secret when one of its words is (or ends with) one of these: PGPASSWORD,
+# MINIO_SECRET_KEY, STRIPE_API_KEY, AWS_SESSION_TOKEN. Hosts, ports, databases, users,
+# regions and endpoints are plain settings.
+SECRET_WORDS = ("PASSWORD", "PASSWD", "SECRET", "KEY", "TOKEN", "CREDENTIALS")
 # Connection variables each database extractor reads for what the job's connection leaves out.
 DATABASE_VARIABLES = {
     "postgres": ("PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD"),
@@ -39,7 +42,7 @@ DEFAULT_ENDPOINT = "http://localhost:9000"
 
 
 def is_secret(variable: str) -> bool:
-    return any(word in variable for word in SECRET_WORDS)
+    return any(word.endswith(SECRET_WORDS) for word in variable.upper().split("_"))
 
 
 def env_references(value: Any) -> list[str]:

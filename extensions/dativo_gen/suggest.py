@@ -2,55 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
+import contextlib
 import re
 from typing import Any
 
-from .fields import MAX_NAME_LENGTH
+from .fields import MAX_NAME_LENGTH, FieldError, is_creation_timestamp, parse_fields
 from .registry import API, DATABASE, Connector
-
-# Name tokens that mark a field as personal data or as otherwise sensitive.
-PII_TOKENS = frozenset(
-    """email mail phone mobile fax firstname lastname fullname surname middlename address street
-    zip zipcode postcode postal birth birthdate birthday dob ip passport nationality gender username""".split()
-)
-SENSITIVE_TOKENS = frozenset(
-    """salary wage wages income compensation ssn password passwd secret apikey iban swift taxid cvv
-    cardnumber bank routing diagnosis medical""".split()
-)
-# Adjacent token pairs that only mean something together ("first name", "tax id").
-PII_PAIRS = frozenset({("first", "name"), ("last", "name"), ("full", "name"), ("middle", "name"), ("user", "name")})
-SENSITIVE_PAIRS = frozenset(
-    {
-        ("account", "number"),
-        ("social", "security"),
-        ("tax", "id"),
-        ("credit", "card"),
-        ("card", "number"),
-        ("access", "token"),
-        ("refresh", "token"),
-        ("auth", "token"),
-        ("api", "key"),
-        ("private", "key"),
-    }
-)
-
-
-def name_tokens(name: str) -> list[str]:
-    """Split snake_case, kebab-case and camelCase names into lower-case words."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
-    return [token.lower() for token in re.split(r"[^A-Za-z0-9]+", spaced) if token]
-
-
-def suggest_classification(name: str) -> str:
-    """PII, SENSITIVE or '' for a field name; PII wins because it carries the stricter duties."""
-    tokens = name_tokens(name)
-    pairs = set(itertools.pairwise(tokens))
-    if PII_TOKENS.intersection(tokens) or PII_PAIRS & pairs:
-        return "PII"
-    if SENSITIVE_TOKENS.intersection(tokens) or SENSITIVE_PAIRS & pairs:
-        return "SENSITIVE"
-    return ""
 
 
 def suggest_asset_name(connector: Connector) -> str:
@@ -94,9 +51,20 @@ def starter_fields(connector: Connector) -> list[dict[str, Any]]:
     if connector.kind == API:
         return [
             {"name": "id", "type": "string", "required": True},
-            {"name": "created", "type": "timestamp", "required": True},
+            {"name": creation_field(connector), "type": "timestamp", "required": True},
         ]
     return []
+
+
+def creation_field(connector: Connector) -> str:
+    """The connector's name for when a record was made: its catalog's first creation timestamp
+    (HubSpot's createdAt, Stripe's created), else `created`."""
+    for entries in ((connector.recipe.get("generator") or {}).get("catalog") or {}).values():
+        with contextlib.suppress(FieldError):
+            for field in parse_fields(entries):
+                if is_creation_timestamp(field):
+                    return field["name"]
+    return "created"
 
 
 def _generator_hint(connector: Connector, key: str) -> str:
