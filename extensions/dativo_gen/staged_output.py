@@ -1,0 +1,47 @@
+"""The placement task's checks, run in Copier's process when it renders the task's command.
+
+Copier writes the staged files before it renders the command of the first task, so the
+command can carry the verdict: the SHA-256 digests of the staged asset and job when
+they pass every check of hooks/staged_checks.py, '' otherwise. Here the checks cost a
+few milliseconds, as PyYAML, the runtime rules and the registry are loaded already; the
+task (hooks/place_files.py) then starts with the standard library only and moves the
+files whose digests still match. Digest and checks read the same bytes.
+
+On '' the task runs the same checks itself and prints their messages.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from . import runtime
+from .registry import REGISTRY_FILE, read_template_yaml
+
+
+@functools.cache
+def staged_checks(template_root: Path) -> ModuleType:
+    """hooks/staged_checks.py of this template checkout (an update runs two template versions)."""
+    path = template_root / "hooks" / "staged_checks.py"
+    name = f"dativo_gen_staged_checks_{hashlib.sha1(str(path).encode()).hexdigest()[:12]}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def staged_digests(template_root: Path, staging: Path, cache_dir: Path) -> str:
+    checks = staged_checks(template_root)
+    registry = read_template_yaml(template_root / REGISTRY_FILE) or {}
+    entries: dict[str, Any] = registry.get("connectors") or {}
+    asset, job = (checks.read_staged(staging / name) for name in ("asset.yaml", "job.yaml"))
+    if isinstance(asset, OSError) or isinstance(job, OSError):
+        return ""
+    problems = checks.staged_problems(
+        (asset, "asset"), (job, "job"), lambda document: runtime.job_problems(document, entries), cache_dir
+    )
+    return "" if problems else f"{hashlib.sha256(asset).hexdigest()},{hashlib.sha256(job).hexdigest()}"
