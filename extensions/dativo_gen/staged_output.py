@@ -28,7 +28,9 @@ def staged_checks(template_root: Path) -> ModuleType:
     """hooks/staged_checks.py of this template checkout (an update runs two template versions)."""
     path = template_root / "hooks" / "staged_checks.py"
     name = f"dativo_gen_staged_checks_{hashlib.sha1(str(path).encode()).hexdigest()[:12]}"
-    spec = importlib.util.spec_from_file_location(name, path)
+    # With the loader of this package's modules, which keeps compiled code in the user cache
+    # (see registry_extension.py): every run is a new checkout, so Python's own cache never hits.
+    spec = importlib.util.spec_from_file_location(name, path, loader=type(__spec__.loader)(name, str(path)))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
