@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from conftest import EXAMPLE_ANSWERS, ROOT, copy_template, generate, load_yaml, run_cli, snapshot
+from dativo_gen.registry import load_registry
 from dativo_gen.staged_output import staged_digests
 from hooks import staged_checks
 
@@ -261,7 +262,7 @@ def test_an_unwritable_cache_does_not_stop_the_task(staged, tmp_path):
 
 def checked_in_copier(workspace: Path) -> str:
     """The --checked value the extension gives the task for this staging folder."""
-    return staged_digests(ROOT, workspace / STAGING, workspace.parent / "cache")
+    return staged_digests(ROOT, workspace / STAGING, workspace.parent / "cache", load_registry(ROOT))
 
 
 def imported_modules(importtime_stderr: str) -> set[str]:

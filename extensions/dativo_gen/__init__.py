@@ -206,7 +206,10 @@ class DativoExtension(ContextHook):
             # The placement task's verdict; Copier has written the staged files when it renders it.
             staged_digests=pass_context(
                 lambda ctx: staged_digests(
-                    template_root, Path(ctx["_copier_conf"]["dst_path"]) / self.writing.staging(), cache_root()
+                    template_root,
+                    Path(ctx["_copier_conf"]["dst_path"]) / self.writing.staging(),
+                    cache_root(),
+                    self.registry,
                 )
             ),
         )

@@ -20,7 +20,7 @@ from types import ModuleType
 from typing import Any
 
 from . import runtime
-from .registry import REGISTRY_FILE, read_template_yaml
+from .registry import Registry, RegistryError
 
 
 @functools.cache
@@ -36,13 +36,26 @@ def staged_checks(template_root: Path) -> ModuleType:
     return module
 
 
-def staged_digests(template_root: Path, staging: Path, cache_dir: Path) -> str:
+class RegistryEntries:
+    """The loaded registry as runtime.job_problems reads registry/connectors.yaml: an entry's
+    fields by connector name (a Connector keeps them under the same names)."""
+
+    def __init__(self, registry: Registry):
+        self.registry = registry
+
+    def get(self, name: str, default: Any = None) -> Any:
+        try:
+            return vars(self.registry.get(name))
+        except RegistryError:
+            return default
+
+
+def staged_digests(template_root: Path, staging: Path, cache_dir: Path, registry: Registry) -> str:
     checks = staged_checks(template_root)
-    registry = read_template_yaml(template_root / REGISTRY_FILE) or {}
-    entries: dict[str, Any] = registry.get("connectors") or {}
     asset, job = (checks.read_staged(staging / name) for name in ("asset.yaml", "job.yaml"))
     if isinstance(asset, OSError) or isinstance(job, OSError):
         return ""
+    entries = RegistryEntries(registry)
     problems = checks.staged_problems(
         (asset, "asset"), (job, "job"), lambda document: runtime.job_problems(document, entries), cache_dir
     )
