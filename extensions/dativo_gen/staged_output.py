@@ -23,9 +23,10 @@ from . import runtime
 from .registry import Registry, RegistryError
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4)
 def staged_checks(template_root: Path) -> ModuleType:
-    """hooks/staged_checks.py of this template checkout (an update runs two template versions)."""
+    """hooks/staged_checks.py of this template checkout (an update runs two template versions;
+    a process updating many jobs keeps the latest few)."""
     path = template_root / "hooks" / "staged_checks.py"
     name = f"dativo_gen_staged_checks_{hashlib.sha1(str(path).encode()).hexdigest()[:12]}"
     # With the loader of this package's modules, which keeps compiled code in the user cache
