@@ -13,7 +13,7 @@ too: they are never used.
 The checks usually ran already, in Copier's process when it rendered this command
 (extensions/dativo_gen/staged_output.py): then --checked gives the SHA-256 digests of
 the asset and the job that passed, and the files move when they still have them. This
-task starts with the standard library only (copier.yml runs it with `python -I -S`) and
+task starts with the standard library only (copier.yml runs it with `python -S`) and
 needs PyYAML and fastjsonschema only to check files itself: without --checked, with
 other digests, or after a failed check in Copier, whose messages it then prints.
 
@@ -59,7 +59,8 @@ def read_bytes(path: str) -> bytes:
 
 
 def check_here(options: dict[str, str]) -> list[str]:
-    """The checks, run in this process: with the environment's packages, which -S left out."""
+    """The checks, run in this process: with the environment's packages (user site included, as
+    Copier has them), which -S left out."""
     if sys.flags.no_site:
         import site
 

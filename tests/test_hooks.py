@@ -270,7 +270,7 @@ def imported_modules(importtime_stderr: str) -> set[str]:
 
 
 def test_files_checked_in_copier_move_with_the_standard_library_only(staged):
-    result = run_hook(staged, "--checked", checked_in_copier(staged), flags=("-I", "-S", "-X", "importtime"))
+    result = run_hook(staged, "--checked", checked_in_copier(staged), flags=("-S", "-X", "importtime"))
     assert result.returncode == 0, result.stderr
     assert load_yaml(staged / JOB)["tenant_id"] == "mycompany"
     assert not {"yaml", "fastjsonschema", "pathlib", "staged_checks"} & imported_modules(result.stderr)
@@ -279,7 +279,7 @@ def test_files_checked_in_copier_move_with_the_standard_library_only(staged):
 def test_a_file_changed_after_the_check_in_copier_is_checked_again(staged):
     checked = checked_in_copier(staged)
     corrupt(staged, "job.yaml", lambda job: job["source"]["incremental"].update(lookback_days=-1))
-    result = run_hook(staged, "--checked", checked, flags=("-I", "-S"))
+    result = run_hook(staged, "--checked", checked, flags=("-S",))
     assert result.returncode == 1
     assert f"{JOB}: $.source.incremental.lookback_days: -1 must be bigger than or equal to 0" in result.stderr
     assert files_in(staged) == []
