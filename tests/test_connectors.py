@@ -7,7 +7,7 @@ import pytest
 
 from conftest import ROOT, generated_files, reference_schema
 from dativo_gen.registry import load_registry
-from hooks.place_files import ASSET_SCHEMA, JOB_SCHEMA, validation_errors
+from hooks.staged_checks import ASSET_SCHEMA, JOB_SCHEMA, validation_errors
 
 REGISTRY = load_registry(ROOT)
 SOURCES = REGISTRY.names_with_role("source")

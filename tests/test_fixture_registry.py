@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from conftest import copy_template, generate, generated_files, run_cli, run_copier
-from hooks.place_files import JOB_SCHEMA, validation_errors
+from hooks.staged_checks import JOB_SCHEMA, validation_errors
 
 NEW_CONNECTORS = {
     "salesforce": {

@@ -11,6 +11,9 @@ import pytest
 import yaml
 
 from conftest import EXAMPLE_ANSWERS, ROOT, copy_template, generate, load_yaml, run_cli, snapshot
+from dativo_gen.registry import load_registry
+from dativo_gen.staged_output import staged_digests
+from hooks import staged_checks
 
 HOOK = ROOT / "hooks" / "place_files.py"
 STAGING = Path(".dativo-gen/staging/1-run")
@@ -34,10 +37,11 @@ def staged(tmp_path: Path) -> Path:
     return workspace
 
 
-def run_hook(workspace: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def run_hook(workspace: Path, *extra: str, flags: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
             sys.executable,
+            *flags,
             str(HOOK),
             "--staging",
             str(STAGING),
@@ -254,6 +258,47 @@ def test_an_unwritable_cache_does_not_stop_the_task(staged, tmp_path):
     result = run_hook(staged, "--cache-dir", str(not_a_folder))
     assert result.returncode == 0, result.stderr
     assert load_yaml(staged / JOB)["tenant_id"] == "mycompany"
+
+
+def checked_in_copier(workspace: Path) -> str:
+    """The --checked value the extension gives the task for this staging folder."""
+    return staged_digests(ROOT, workspace / STAGING, workspace.parent / "cache", load_registry(ROOT))
+
+
+def imported_modules(importtime_stderr: str) -> set[str]:
+    return {line.split("|")[-1].strip() for line in importtime_stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_files_checked_in_copier_move_with_the_standard_library_only(staged):
+    result = run_hook(staged, "--checked", checked_in_copier(staged), flags=("-S", "-X", "importtime"))
+    assert result.returncode == 0, result.stderr
+    assert load_yaml(staged / JOB)["tenant_id"] == "mycompany"
+    assert not {"yaml", "fastjsonschema", "pathlib", "staged_checks"} & imported_modules(result.stderr)
+
+
+def test_a_file_changed_after_the_check_in_copier_is_checked_again(staged):
+    checked = checked_in_copier(staged)
+    corrupt(staged, "job.yaml", lambda job: job["source"]["incremental"].update(lookback_days=-1))
+    result = run_hook(staged, "--checked", checked, flags=("-S",))
+    assert result.returncode == 1
+    assert f"{JOB}: $.source.incremental.lookback_days: -1 must be bigger than or equal to 0" in result.stderr
+    assert files_in(staged) == []
+
+
+def test_copier_gives_no_verdict_for_files_that_fail_a_check(staged):
+    assert checked_in_copier(staged).count(",") == 1
+    corrupt(staged, "job.yaml", lambda job: job["source"]["incremental"].update(strategy="updated_at"))
+    assert checked_in_copier(staged) == ""
+    (staged / STAGING / "asset.yaml").unlink()
+    assert checked_in_copier(staged) == ""
+
+
+def test_shipped_validators_are_generated_from_the_schemas_as_they_are():
+    """`python hooks/staged_checks.py` writes them; a stale one would be generated again on every first run."""
+    for name in (staged_checks.ASSET_SCHEMA, staged_checks.JOB_SCHEMA):
+        shipped = staged_checks.shipped_validator_file(name).read_text()
+        assert shipped == staged_checks.shipped_header() + staged_checks.generated_validator(name)
+        assert staged_checks.validator_source(name) == staged_checks.generated_validator(name)
 
 
 def test_unknown_option_is_refused_with_the_usage(staged):

@@ -26,6 +26,7 @@ from .follow import answers_to_forget, renderer, templated_defaults
 from .messages import after_copy_message, generated_header
 from .preflight import problems_message, read_questions, scripted_answer_problems, size_problems
 from .registry import Registry, RegistryError, load_registry, read_template_yaml
+from .staged_output import staged_digests
 from .update_report import update_report
 from .validation import AnswerProblems
 from .writing import JobWriting, run_end_problem
@@ -218,6 +219,15 @@ class DativoExtension(ContextHook):
                     ctx["_copier_answers"],
                     self.answers_file_before,
                     job_answers_file.path(environment, ctx),
+                )
+            ),
+            # The placement task's verdict; Copier has written the staged files when it renders it.
+            staged_digests=pass_context(
+                lambda ctx: staged_digests(
+                    template_root,
+                    Path(ctx["_copier_conf"]["dst_path"]) / self.writing.staging(),
+                    cache_root(),
+                    self.registry,
                 )
             ),
         )

@@ -5,26 +5,32 @@ placement and move tasks and the migrations use this module for the same rule, a
 extension checks a job's paths with it before anything is written, so a refused run
 names the path in one line and writes nothing.
 
-Standard library only: the hooks load this file on its own (see load_inside() in them),
-and the placement task has a strict speed budget.
+Only `os`: the hooks load this file on its own (hooks/inside_module.py), and the
+placement task has a strict speed budget (pathlib alone would double its imports).
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 
-def escape(workspace: Path | str, relative: Path | str) -> str:
+def _as_pathlib_shows(path: str | os.PathLike[str]) -> str:
+    """Without empty and '.' parts, as pathlib would show it; '..' stays: it may go through a symlink."""
+    text = os.fspath(path)
+    parts = "/".join(part for part in text.split("/") if part not in ("", "."))
+    return ("/" + parts) if text.startswith("/") else (parts or ".")
+
+
+def escape(workspace: str | os.PathLike[str], relative: str | os.PathLike[str]) -> str:
     """Why writing `relative` could touch something outside `workspace` ('' when it cannot).
 
     Refused: an absolute path or `..` that leaves the workspace, a folder on the way that
     is (or goes through) a symlink leading outside, and a target that is itself a symlink
     (replacing it would look like writing the file it points to, and git keeps the link).
     """
-    relative = Path(relative)
+    relative = _as_pathlib_shows(relative)
     root = os.path.realpath(workspace)
-    if relative.is_absolute():
+    if os.path.isabs(relative):
         return f"{relative}: an absolute path, outside the workspace"
     target = os.path.join(root, relative)
     parent = os.path.realpath(os.path.dirname(target))
@@ -35,7 +41,7 @@ def escape(workspace: Path | str, relative: Path | str) -> str:
     return ""
 
 
-def escapes(workspace: Path | str, paths: list[Path | str]) -> list[str]:
+def escapes(workspace: str | os.PathLike[str], paths: list[str | os.PathLike[str]]) -> list[str]:
     """The problems of every path (in order, each once)."""
     seen: dict[str, str] = {}
     for path in paths:

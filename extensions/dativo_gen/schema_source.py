@@ -16,13 +16,15 @@ from typing import Any
 
 from .checks import check_table_name
 from .fields import FieldError, field_text, parse_fields
-from .infer import Inference, InferenceError
-from .infer.database import ENV_REFERENCE, introspect_table
-from .infer.sample import infer_sample
+from .infer.result import Inference, InferenceError
 from .limits import shown
 from .questions import fitted
 from .registry import DATABASE, FILES, Connector, Registry
+from .runtime_environment import ENV_REFERENCE
 from .suggest import suggest_table_name
+
+# infer.sample and infer.database are imported where a sample or a table is read: most
+# runs infer nothing, and importing them would cost every copy a few milliseconds.
 
 NONE, SAMPLE, DATABASE_SOURCE, CATALOG = "none", "sample", "database", "catalog"
 LABELS = {
@@ -123,6 +125,8 @@ def while_asking(context: Mapping[str, Any]) -> bool:
 def read_sample(path: str) -> Inference:
     """infer_sample, once per file version: a scripted run checks the sample before the
     questions and infers the `fields` default from it afterwards."""
+    from .infer.sample import infer_sample
+
     try:
         stat = Path(path).expanduser().stat()
     except (OSError, ValueError):
@@ -132,6 +136,8 @@ def read_sample(path: str) -> Inference:
 
 @functools.lru_cache(maxsize=8)
 def _read_sample_version(path: str, mtime_ns: int, size: int) -> Inference:
+    from .infer.sample import infer_sample
+
     return infer_sample(path)
 
 
@@ -159,6 +165,8 @@ class SchemaInference:
             if source == SAMPLE:
                 return read_sample(sample_path)
             if source == DATABASE_SOURCE and source in available_sources(connector):
+                from .infer.database import introspect_table
+
                 template = dict(connector.recipe.get("connection_template") or {})
                 return introspect_table(template, introspection(connector), table)
             if source == CATALOG and source in available_sources(connector):

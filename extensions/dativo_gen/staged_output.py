@@ -1,0 +1,63 @@
+"""The placement task's checks, run in Copier's process when it renders the task's command.
+
+Copier writes the staged files before it renders the command of the first task, so the
+command can carry the verdict: the SHA-256 digests of the staged asset and job when
+they pass every check of hooks/staged_checks.py, '' otherwise. Here the checks cost a
+few milliseconds, as PyYAML, the runtime rules and the registry are loaded already; the
+task (hooks/place_files.py) then starts with the standard library only and moves the
+files whose digests still match. Digest and checks read the same bytes.
+
+On '' the task runs the same checks itself and prints their messages.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from . import runtime
+from .registry import Registry, RegistryError
+
+
+@functools.lru_cache(maxsize=4)
+def staged_checks(template_root: Path) -> ModuleType:
+    """hooks/staged_checks.py of this template checkout (an update runs two template versions;
+    a process updating many jobs keeps the latest few)."""
+    path = template_root / "hooks" / "staged_checks.py"
+    name = f"dativo_gen_staged_checks_{hashlib.sha1(str(path).encode()).hexdigest()[:12]}"
+    # With the loader of this package's modules, which keeps compiled code in the user cache
+    # (see registry_extension.py): every run is a new checkout, so Python's own cache never hits.
+    spec = importlib.util.spec_from_file_location(name, path, loader=type(__spec__.loader)(name, str(path)))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class RegistryEntries:
+    """The loaded registry as runtime.job_problems reads registry/connectors.yaml: an entry's
+    fields by connector name (a Connector keeps them under the same names)."""
+
+    def __init__(self, registry: Registry):
+        self.registry = registry
+
+    def get(self, name: str, default: Any = None) -> Any:
+        try:
+            return vars(self.registry.get(name))
+        except RegistryError:
+            return default
+
+
+def staged_digests(template_root: Path, staging: Path, cache_dir: Path, registry: Registry) -> str:
+    checks = staged_checks(template_root)
+    asset, job = (checks.read_staged(staging / name) for name in ("asset.yaml", "job.yaml"))
+    if isinstance(asset, OSError) or isinstance(job, OSError):
+        return ""
+    entries = RegistryEntries(registry)
+    problems = checks.staged_problems(
+        (asset, "asset"), (job, "job"), lambda document: runtime.job_problems(document, entries), cache_dir
+    )
+    return "" if problems else f"{hashlib.sha256(asset).hexdigest()},{hashlib.sha256(job).hexdigest()}"
