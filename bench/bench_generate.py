@@ -16,6 +16,13 @@ user's copy of the published template is: Copier clones the template on every ru
 that clone would otherwise cost more here with every loose object and branch of a
 working repository. Uncommitted changes are therefore not measured.
 
+Both templates are given to Copier as it is given a published one (--source url, the
+default): as a `git+file://` URL, which Copier 9.19 treats like `gh:org/dativo-gen`. It
+keeps a mirror of the repository in its user cache and checks out a worktree of it on
+each run (copier/_vcs.py, _clone_via_cache). `--source path` gives the plain folder
+instead, which Copier clones with `--filter=blob:none` on every run and then fetches
+each file's content lazily at checkout: a way of using a template in development.
+
 Both cases are measured twice, each run with its own user cache folder
 (XDG_CACHE_HOME; DATIVO_GEN_CACHE_DIR and COPIER_CACHE_DIR are removed from the
 environment, so dativo-gen and Copier both cache there), never the user's own:
@@ -79,12 +86,17 @@ def make_published_template(folder: Path) -> Path:
     return folder
 
 
-def commands(baseline_template: Path, template: Path) -> dict[str, list[str]]:
+def template_source(folder: Path, source: str) -> str:
+    """How Copier is given the template: a URL, as a published template, or the folder."""
+    return f"git+{folder.as_uri()}" if source == "url" else str(folder)
+
+
+def commands(baseline_template: Path, template: Path, source: str = "url") -> dict[str, list[str]]:
     """The copier command of each case, without its destination."""
     common = [str(COPIER), "copy", "--defaults", "--quiet", "--vcs-ref", "HEAD"]
     return {
-        "baseline": [*common, "--data", "name=x", str(baseline_template)],
-        "scenario": [*common, "--trust", "--data-file", str(DATA_FILE), str(template)],
+        "baseline": [*common, "--data", "name=x", template_source(baseline_template, source)],
+        "scenario": [*common, "--trust", "--data-file", str(DATA_FILE), template_source(template, source)],
     }
 
 
@@ -168,13 +180,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15, help="counted rounds of each cache state (default 15)")
     parser.add_argument("--cache", choices=("both", *TARGETS), default="both", help="cache states to measure")
+    parser.add_argument(
+        "--source",
+        choices=("url", "path"),
+        default="url",
+        help="give Copier the templates as git+file:// URLs, as published templates (default), or as folders",
+    )
     args = parser.parse_args()
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
     dirty = bool(run_checked(["git", "status", "--porcelain"], ROOT).stdout.strip())
     print(
         f"copier {importlib.metadata.version('copier')}, {os.cpu_count()} CPUs, "
-        f"{args.rounds} rounds per cache state, warm after {WARMUP_ROUNDS} warm-up rounds"
+        f"{args.rounds} rounds per cache state, warm after {WARMUP_ROUNDS} warm-up rounds, "
+        f"templates given as {'git+file:// URLs' if args.source == 'url' else 'folders'}"
     )
     if dirty:
         print("note: uncommitted changes are not measured; the scenario uses the committed HEAD")
@@ -184,7 +203,8 @@ def main() -> int:
         template = make_published_template(workdir / "template")
         for cache in TARGETS if args.cache == "both" else (args.cache,):
             cpu: dict[str, list[float]] = {}
-            report(time_rounds(commands(baseline_template, template), args.rounds, workdir, cache, cpu), cache, cpu)
+            cases = commands(baseline_template, template, args.source)
+            report(time_rounds(cases, args.rounds, workdir, cache, cpu), cache, cpu)
     return 0
 
 
