@@ -166,6 +166,25 @@ def test_files_follow_renamed_answers_with_their_hand_edits_and_nothing_stale_is
     assert asset["team"] == {"owner": "data-team@mycompany.com", "slack": "#data"}
 
 
+MIGRATION_SCRIPTS = ("forget_answers.py", "carry_moved_edits.py")
+
+
+@pytest.mark.parametrize(
+    ("data", "started"),
+    [
+        ({"retention_days": "60"}, []),  # nothing follows, nothing moves
+        ({"asset_version": "1.1"}, list(MIGRATION_SCRIPTS)),  # assets_dir follows, the asset moves
+    ],
+)
+def test_the_migration_scripts_start_only_when_they_have_work(three_jobs, data, started):
+    options = [f"--data={key}={value}" for key, value in data.items()]
+    result = run_cli("update", "--trust", "--defaults", "-a", STRIPE, *options, ".", cwd=three_jobs)
+
+    assert result.returncode == 0, result.stderr
+    # Copier names each task it starts: " > Running task 1 of 3: [..., '.../forget_answers.py', ...]"
+    assert [name for name in MIGRATION_SCRIPTS if f"migrations/{name}" in result.stderr] == started, result.stderr
+
+
 def test_a_shared_asset_stays_for_the_job_that_still_uses_it(three_jobs, committed_template):
     generate(three_jobs, {**JOBS[STRIPE], "target_connector": "s3"}, committed_template)  # shares STRIPE_ASSET
     commit(three_jobs, "a second job on the same asset")

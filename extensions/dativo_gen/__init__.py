@@ -22,7 +22,7 @@ from .compile_cache import cache_root, reuse_compiled_strings
 from .documents import asset_file, build_asset, build_job, job_file, schema_fields
 from .drift import drift_message, read_recorded_answers, recorded_answer_problems
 from .fields import FieldError
-from .follow import answers_to_forget, renderer, templated_defaults
+from .follow import answers_to_forget, generated_paths, renderer, templated_defaults
 from .messages import after_copy_message, generated_header
 from .preflight import problems_message, read_questions, scripted_answer_problems, size_problems
 from .registry import Registry, RegistryError, load_registry, read_template_yaml
@@ -204,6 +204,8 @@ class DativoExtension(ContextHook):
             finish_job_run=self.writing.finish,
         )
         forgotten: dict[str, list[str]] = {}
+        # (answers file, workspace) -> the job's (asset, job) paths before the update, if known.
+        paths_before: dict[tuple[str, str], tuple[str, str] | None] = {}
 
         @pass_context
         def answers_to_forget_once(ctx: Any) -> list[str]:
@@ -217,9 +219,18 @@ class DativoExtension(ContextHook):
                     self.writing.refuse(str(error))
                 self.writing.cover_new_paths(Path(conf["dst_path"]), followed.new_paths, followed.new_job)
                 forgotten[key] = followed.forget
+                paths_before[(str(conf["answers_file"]), str(conf["dst_path"]))] = followed.old_paths
             return forgotten[key]
 
+        @pass_context
+        def job_files_moved(ctx: Any) -> bool:
+            """After an update: whether the asset or job file left its path (then carry_moved_edits.py runs)."""
+            conf = ctx["_copier_conf"]
+            before = paths_before.get((str(conf["answers_file"]), str(conf["dst_path"])))
+            return before is None or before != generated_paths(ctx)
+
         environment.globals["answers_to_forget"] = answers_to_forget_once
+        environment.globals["job_files_moved"] = job_files_moved
         environment.filters.update(yaml_value=yaml_value, yaml_block=yaml_block)
         reuse_compiled_strings(environment)
 
