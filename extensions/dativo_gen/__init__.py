@@ -24,7 +24,7 @@ from .drift import drift_message, read_recorded_answers, recorded_answer_problem
 from .fields import FieldError
 from .follow import answers_to_forget, generated_paths, renderer, templated_defaults
 from .messages import after_copy_message, generated_header
-from .preflight import problems_message, read_questions, scripted_answer_problems, size_problems
+from .preflight import CONNECTOR_ROLES, problems_message, read_questions, scripted_answer_problems, size_problems
 from .registry import Registry, RegistryError, load_registry, read_template_yaml
 from .validation import AnswerProblems
 from .writing import JobWriting, run_end_problem
@@ -235,6 +235,13 @@ class DativoExtension(ContextHook):
         reuse_compiled_strings(environment)
 
     def hook(self, context: dict[str, Any]) -> None:
+        try:
+            self.check_answers(context)
+        except RegistryError as error:  # a recipe read for the first time, broken
+            raise UserMessageError(f"dativo-gen: {error}") from None
+
+    def check_answers(self, context: dict[str, Any]) -> None:
+        self.read_answered_recipes(context)
         conf = context["_copier_conf"]
         if not self.checked_scripted_answers:
             self.checked_scripted_answers = True
@@ -254,6 +261,13 @@ class DativoExtension(ContextHook):
             self.checked_clobbering = True
             self.writing.before_render(context)
             self.refuse_clobbering(context)
+
+    def read_answered_recipes(self, context: dict[str, Any]) -> None:
+        """The recipes of the connectors answered so far, read (and checked) before a render uses them."""
+        for key in CONNECTOR_ROLES:
+            name = context.get(key)
+            if isinstance(name, str) and name in self.registry.unread:
+                self.registry.get(name)
 
     def check_recorded_answers(self, conf: Any) -> None:
         """Once, when updating or recopying a job: do its recorded answers still fit the registry?"""

@@ -23,7 +23,7 @@ def connector_choices(registry: Registry, role: str, deployment_mode: str) -> di
     """label -> {value, validator}: connectors refused in cloud mode are shown but disabled."""
     choices = {}
     for name in registry.names_with_role(role):
-        connector = registry.get(name)
+        connector = registry.entry(name)
         choices[_choice_label(connector)] = {"value": name, "validator": cloud_refusal(connector, deployment_mode)}
     return choices
 
