@@ -98,12 +98,12 @@ ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[A-Za-z]|\x1b[()][A-Z0-9]")
 class Terminal:
     """A `copier copy` running in a pseudo-terminal, with everything it printed kept for errors."""
 
-    def __init__(self, dst: Path) -> None:
+    def __init__(self, dst: Path, options: tuple[str, ...] = ()) -> None:
         if COPIER.is_file():
             command, args = str(COPIER), []
         else:
             command, args = sys.executable, ["-m", "copier"]
-        args += ["copy", "--trust", "--vcs-ref", "HEAD", str(ROOT), str(dst)]
+        args += ["copy", "--trust", "--vcs-ref", "HEAD", *options, str(ROOT), str(dst)]
         env = dict(os.environ, TERM="xterm-256color", COLUMNS="250", LINES="50")
         # prompt_toolkit asks the terminal for the cursor position; pexpect never answers,
         # which costs a delay and a warning at the first prompt.
@@ -259,3 +259,19 @@ def test_a_file_source_without_a_sample_asks_for_its_fields(tmp_path):
         {"name": "person_id", "type": "integer", "required": True},
         {"name": "email", "type": "string", "required": False, "classification": "PII"},
     ], tail
+
+
+def test_a_scripted_connector_asked_with_ask_offers_every_connector(tmp_path):
+    """Copier renders only the scripted connector's choice (answered_choices.py), unless told to ask."""
+    dst = tmp_path / "workspace"
+    options = ("--defaults", "--data", "source_connector=stripe", "--ask", "source_connector")
+    terminal = Terminal(dst, options)
+    try:
+        # The cursor starts on the scripted stripe; three up is hubspot.
+        terminal.answer("Source connector (from registry", UP * 3 + ENTER)
+        terminal.finish()
+    finally:
+        if terminal.child.isalive():
+            terminal.child.terminate(force=True)
+    (answers_file,) = (dst / ".copier-answers" / "acme").glob("*.yml")
+    assert yaml.safe_load(answers_file.read_text(encoding="utf-8"))["source_connector"] == "hubspot", terminal.tail()

@@ -8,6 +8,7 @@ plain data, so copier.yml and the .jinja files stay declarative.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from copier_template_extensions import ContextHook
 from jinja2 import Environment, pass_context
 
 from . import checks, connection_checks, location_checks, questions, runtime, schema_source, suggest
+from .answered_choices import answered_connectors
 from .answers_path import JobAnswersFile, answers_file_template
 from .clobber import clobber_message, clobbered_files
 from .compile_cache import cache_root, reuse_compiled_strings
@@ -34,9 +36,10 @@ from .yaml_out import yaml_block, yaml_value
 class Globals:
     """The functions copier.yml and the templates call, bound to one registry."""
 
-    def __init__(self, registry: Registry, problems: AnswerProblems):
+    def __init__(self, registry: Registry, problems: AnswerProblems, defaults: Mapping[str, Any]):
         self.registry = registry
         self.problems = problems
+        self.defaults = defaults  # copier.yml's defaults, as written
         self.inference = schema_source.SchemaInference(registry)
 
     def _schema(self, source: str, starter_fields: Any, fields: Any) -> list[dict[str, Any]]:
@@ -62,12 +65,18 @@ class Globals:
             return False
         return self.inference.field_texts(name, *inference) is None
 
+    def connector_choices(self, ctx: Any, question: str, mode: str) -> dict[str, Any]:
+        role = CONNECTOR_ROLES[question]
+        names = self.registry.names_with_role(role)
+        answered = answered_connectors(ctx, question, self.defaults.get(question), names)
+        return questions.connector_choices(self.registry, role, mode, answered)
+
     def functions(self) -> dict[str, Any]:
         get = self.registry.get
         return {
             # choices and help
-            "source_choices": lambda mode: questions.connector_choices(self.registry, "source", mode),
-            "target_choices": lambda mode: questions.connector_choices(self.registry, "target", mode),
+            "source_choices": pass_context(lambda ctx, mode: self.connector_choices(ctx, "source_connector", mode)),
+            "target_choices": pass_context(lambda ctx, mode: self.connector_choices(ctx, "target_connector", mode)),
             "asset_format_choices": questions.asset_format_choices,
             "connector_summary": lambda name: questions.connector_summary(get(name)),
             "starter_summary": lambda name: questions.starter_summary(get(name)),
@@ -190,7 +199,8 @@ class DativoExtension(ContextHook):
         self.checked_scripted_answers = False
         self.checked_recorded_answers = False
         self.checked_clobbering = False
-        environment.globals.update(Globals(self.registry, self.problems).functions())
+        written_defaults = {key: spec.get("default") for key, spec in config.items() if isinstance(spec, dict)}
+        environment.globals.update(Globals(self.registry, self.problems, written_defaults).functions())
         answers_template, defaults = answers_file_template(config), templated_defaults(config)
         job_answers_file = JobAnswersFile(answers_template)
         questions = {key: spec for key, spec in config.items() if isinstance(spec, dict)}

@@ -19,10 +19,14 @@ def _choice_label(connector: Connector) -> str:
     return f"{connector.name} ({'; '.join(details)})"
 
 
-def connector_choices(registry: Registry, role: str, deployment_mode: str) -> dict[str, Any]:
-    """label -> {value, validator}: connectors refused in cloud mode are shown but disabled."""
+def connector_choices(
+    registry: Registry, role: str, deployment_mode: str, only: list[str] | None = None
+) -> dict[str, Any]:
+    """label -> {value, validator}: connectors refused in cloud mode are shown but disabled.
+
+    `only` narrows them to the connectors Copier may take unasked (see answered_choices)."""
     choices = {}
-    for name in registry.names_with_role(role):
+    for name in registry.names_with_role(role) if only is None else only:
         connector = registry.entry(name)
         choices[_choice_label(connector)] = {"value": name, "validator": cloud_refusal(connector, deployment_mode)}
     return choices
