@@ -33,9 +33,19 @@ servers:
 test: lint servers
 	$(BIN)/python -m pytest
 
+# Every figure of the speed targets, each from a packed clone of HEAD (commit first), in about 6 minutes.
+# Fewer rounds: make bench COPY_ROUNDS=5 UPDATE_ROUNDS=3 SCALE_ROUNDS=3 UPDATE_ALL_ROUNDS=1
+COPY_ROUNDS ?= 15
+UPDATE_ROUNDS ?= 5
+SCALE_ROUNDS ?= 5
+UPDATE_ALL_ROUNDS ?= 3
 bench: $(VENV)/.dev
-	$(BIN)/python bench/bench_generate.py
-	$(BIN)/python bench/bench_update.py
+	@uptime
+	$(BIN)/python bench/bench_generate.py --rounds $(COPY_ROUNDS)
+	$(BIN)/python bench/bench_update.py --rounds $(UPDATE_ROUNDS)
+	$(BIN)/python bench/bench_registry_scale.py --rounds $(SCALE_ROUNDS)
+	$(BIN)/python bench/bench_update_all.py --rounds $(UPDATE_ALL_ROUNDS)
+	@uptime
 
 # Update every job of a git workspace, one commit per job: make update-all WORKSPACE=path [ARGS="--vcs-ref v0.2.0"]
 update-all: $(VENV)/.runtime

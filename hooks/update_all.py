@@ -1,4 +1,4 @@
-"""Update every job of a workspace, one `copier update -a <answers file>` each, and say what changed.
+"""Update every job of a workspace, one Copier update per answers file, and say what changed.
 
 Usage: python hooks/update_all.py WORKSPACE [COPIER UPDATE OPTIONS...]
        make update-all WORKSPACE=path [ARGS="--vcs-ref v0.2.0 --conflict rej"]
@@ -8,19 +8,36 @@ update is committed on its own ("dativo-gen: update <tenant>/<job>") before the 
 one starts; review or revert them one by one with git. A job Copier refuses (for
 example one whose connector left the registry) is reported and skipped. A job that
 ends with conflicts stops the run with the tree as Copier left it: resolve, commit and
-run again. Extra options go to every `copier update` (--vcs-ref, --conflict, --data).
+run again. Extra options go to every update, as `copier update` takes them (--vcs-ref,
+--conflict, --data, --data-file, ...).
+
+Every update runs in this process through Copier's Python API (copier.run_update), so
+Copier is imported once, not once per job. Each job's output (Copier's messages, the
+template's tasks) is kept aside as a process of its own would have had it, and shown
+only for a job that is not updated.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import gc
+import os
+import signal
 import subprocess
 import sys
+import tempfile
+import traceback
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, NamedTuple
+
+import copier
+import yaml
+from copier.errors import UserMessageError
 
 ANSWERS_ROOT = ".copier-answers"
-# Use the copier of this interpreter's environment when there is one.
-_LOCAL_COPIER = Path(sys.executable).parent / "copier"
-COPIER = str(_LOCAL_COPIER) if _LOCAL_COPIER.exists() else "copier"
 GIT_IDENTITY = ["-c", "user.name=dativo-gen", "-c", "user.email=dativo-gen@localhost"]
 
 
@@ -75,13 +92,132 @@ def template_version(workspace: Path, answers_file: str) -> str:
     return "?"
 
 
-def update_job(workspace: Path, answers_file: str, options: list[str]) -> subprocess.CompletedProcess[str]:
-    command = [COPIER, "update", "--trust", "--defaults", "--quiet", "-a", answers_file, *options, str(workspace)]
-    return subprocess.run(command, capture_output=True, text=True)
+def update_options(options: list[str]) -> dict[str, Any]:
+    """`copier update`'s command-line options as copier.run_update's arguments.
+
+    The options every update gets anyway (--trust, --defaults, --quiet) are accepted and
+    change nothing; -a is each job's own. An unknown option ends the run (exit 2).
+    """
+    parser = argparse.ArgumentParser(prog="update_all.py WORKSPACE", description="copier update options")
+    parser.add_argument("-r", "--vcs-ref")
+    parser.add_argument("-o", "--conflict", choices=("rej", "inline"), default="inline")
+    parser.add_argument("-c", "--context-lines", type=int, default=3)
+    parser.add_argument("-d", "--data", action="append", default=[], metavar="VARIABLE=VALUE")
+    parser.add_argument("--data-file", type=Path)
+    parser.add_argument("-x", "--exclude", action="append", default=[])
+    parser.add_argument("-s", "--skip", action="append", default=[])
+    parser.add_argument("-g", "--prereleases", action="store_true")
+    parser.add_argument("-n", "--pretend", action="store_true")
+    parser.add_argument("-A", "--skip-answered", action="store_true")
+    parser.add_argument("-T", "--skip-tasks", action="store_true")
+    parser.add_argument("--ask", action="append", default=[])
+    parser.add_argument("--trust", "--UNSAFE", "-l", "-f", "--defaults", "-q", "--quiet", action="store_true")
+    parsed = parser.parse_args(options)
+    data = {}
+    for item in parsed.data:
+        key, equals, value = item.partition("=")
+        if not equals:
+            parser.error(f"--data {item!r}: give VARIABLE=VALUE")
+        data[key] = value
+    if parsed.data_file:
+        try:
+            from_file = yaml.safe_load(parsed.data_file.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as error:
+            parser.error(f"--data-file {parsed.data_file}: {error}")
+        # As copier's CLI: --data wins over the file.
+        data = {**(from_file if isinstance(from_file, dict) else {}), **data}
+    vcs_ref = parsed.vcs_ref
+    return {
+        "data": data,
+        "vcs_ref": copier.VcsRef.CURRENT if vcs_ref == copier.VcsRef.CURRENT.value else vcs_ref,
+        "conflict": parsed.conflict,
+        "context_lines": parsed.context_lines,
+        "exclude": parsed.exclude,
+        "skip_if_exists": parsed.skip,
+        "use_prereleases": parsed.prereleases,
+        "pretend": parsed.pretend,
+        "skip_answered": parsed.skip_answered,
+        "skip_tasks": parsed.skip_tasks,
+        "ask": parsed.ask,
+    }
 
 
-def update_all(workspace: Path, options: list[str]) -> int:
+class JobResult(NamedTuple):
+    returncode: int
+    stderr: str
+
+
+@contextlib.contextmanager
+def captured(stream: Any) -> Iterator[list[str]]:
+    """What is written to a standard stream meanwhile, by this process and its children; the text lands in the list."""
+    stream.flush()
+    fd = stream.fileno()
+    saved = os.dup(fd)
+    text: list[str] = []
+    with tempfile.TemporaryFile() as capture:
+        os.dup2(capture.fileno(), fd)
+        try:
+            yield text
+        finally:
+            stream.flush()
+            os.dup2(saved, fd)
+            os.close(saved)
+            capture.seek(0)
+            text.append(capture.read().decode("utf-8", errors="replace"))
+
+
+def update_job(workspace: Path, answers_file: str, options: dict[str, Any]) -> JobResult:
+    """One job's `copier update --trust --defaults --quiet -a answers_file`, in this process."""
+    # Its output goes where a `copier update` process's went: stdout nowhere, stderr to the report.
+    # Entering catch_warnings resets Python's "shown once" memory: each job shows its warnings.
+    with captured(sys.stdout), captured(sys.stderr) as stderr, warnings.catch_warnings():
+        try:
+            copier.run_update(
+                str(workspace),
+                answers_file=answers_file,
+                defaults=True,
+                overwrite=True,
+                unsafe=True,
+                quiet=True,
+                **options,
+            )
+            returncode = 0
+        except UserMessageError as error:
+            print(error.message, file=sys.stderr)
+            returncode = 1
+        except Exception:  # as the copier command would: the traceback, exit 1
+            traceback.print_exc()
+            returncode = 1
+        finally:
+            forget_removed_checkouts()
+            # A run that did not finish puts its files back and lets go of its locks when it
+            # is collected (extensions/dativo_gen/job_run.py): now, before the next job,
+            # which then starts with the default SIGTERM, as a process of its own would.
+            gc.collect()
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    return JobResult(returncode, stderr[0])
+
+
+def forget_removed_checkouts() -> None:
+    """Unload the code of the template checkouts Copier has deleted.
+
+    Each checkout imports the extension under a name of its own, with a finder for it
+    (extensions/registry_extension.py); without this, every job would leave three copies
+    loaded for the rest of the run.
+    """
+    for name, module in list(sys.modules.items()):
+        if (file := getattr(module, "__file__", None)) and not os.path.exists(file):
+            del sys.modules[name]
+    sys.meta_path[:] = [
+        finder
+        for finder in sys.meta_path
+        if not (isinstance(directory := getattr(finder, "directory", None), Path) and not directory.exists())
+    ]
+
+
+def update_all(workspace: Path, arguments: list[str]) -> int:
     """Update each job; print one report line per job (and its changed files). Exit code: 0, or 1."""
+    options = update_options(arguments)
     if not is_git_workspace(workspace):
         print(f"{workspace}: not a folder in a git repository; copier update needs one (git init, commit).")
         return 1

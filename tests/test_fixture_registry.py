@@ -143,6 +143,12 @@ def _without(name: str, field: str):
 
 
 REGISTRY = "registry/connectors.yaml"
+# A recipe is read (and checked) when a run uses its connector: the answers that use it.
+USING = {
+    "connectors/mysql.yaml": {"source_connector": "mysql"},
+    "connectors/postgres.yaml": {"target_connector": "postgres"},
+    "connectors/minio.yaml": {"target_connector": "minio"},
+}
 
 
 @pytest.mark.parametrize(
@@ -177,9 +183,15 @@ def test_a_broken_registry_or_recipe_is_named_in_one_message(tmp_path, relative,
     if not path.exists():
         path.write_text("{}")
     _break(template, relative, change)
+    data = {"source_connector": "stripe", **USING.get(relative, {})}
 
     status, stderr = run_copier(
-        "copy", "--trust", "--defaults", "--data", "source_connector=stripe", str(template), str(tmp_path / "out")
+        "copy",
+        "--trust",
+        "--defaults",
+        *(f"--data={key}={value}" for key, value in data.items()),
+        str(template),
+        str(tmp_path / "out"),
     )
 
     assert status == 1

@@ -317,3 +317,19 @@ def test_an_update_pre_fills_lists_as_typed_and_takes_appended_items(tmp_path):
         "email, created:timestamp!, balance:double, phone",
         "email, phone",
     )
+
+
+def test_a_scripted_connector_asked_with_ask_offers_every_connector(tmp_path):
+    """Copier renders only the scripted connector's choice (answered_choices.py), unless told to ask."""
+    dst = tmp_path / "workspace"
+    options = ("--defaults", "--data", "source_connector=stripe", "--ask", "source_connector")
+    terminal = Terminal(["copy", "--trust", "--vcs-ref", "HEAD", *options, str(ROOT), str(dst)])
+    try:
+        # The cursor starts on the scripted stripe; three up is hubspot.
+        terminal.answer("Source connector (from registry", UP * 3 + ENTER)
+        terminal.finish()
+    finally:
+        if terminal.child.isalive():
+            terminal.child.terminate(force=True)
+    (answers_file,) = (dst / ".copier-answers" / "acme").glob("*.yml")
+    assert yaml.safe_load(answers_file.read_text(encoding="utf-8"))["source_connector"] == "hubspot", terminal.tail()

@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 
 from conftest import ROOT, load_yaml, reference_schema
-from dativo_gen.registry import RECIPES_DIR, REGISTRY_FILE
+from dativo_gen.registry import RECIPES_DIR, REGISTRY_FILE, load_registry
 
 REGISTRY_DATA = load_yaml(ROOT / REGISTRY_FILE)
 RECIPES = {path.stem: load_yaml(path) for path in sorted((ROOT / RECIPES_DIR).glob("*.yaml"))}
@@ -55,3 +55,9 @@ def test_recipe_credentials_come_from_env_or_secret_files(name):
         return
     assert set(credentials) <= {"type", "from_env", "file_template"}
     assert credentials.get("type") in {"none", "api_key", "basic", "service_account"}
+
+
+def test_every_recipe_passes_the_checks_a_run_makes_when_it_uses_the_connector():
+    """A run reads only the recipes of its two connectors; all of them are checked here."""
+    registry = load_registry(ROOT).read_all_recipes()
+    assert all(connector.has_recipe for connector in registry.connectors.values())

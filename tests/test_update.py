@@ -166,6 +166,25 @@ def test_files_follow_renamed_answers_with_their_hand_edits_and_nothing_stale_is
     assert asset["team"] == {"owner": "data-team@mycompany.com", "slack": "#data"}
 
 
+MIGRATION_SCRIPTS = ("forget_answers.py", "carry_moved_edits.py")
+
+
+@pytest.mark.parametrize(
+    ("data", "started"),
+    [
+        ({"retention_days": "60"}, []),  # nothing follows, nothing moves
+        ({"asset_version": "1.1"}, list(MIGRATION_SCRIPTS)),  # assets_dir follows, the asset moves
+    ],
+)
+def test_the_migration_scripts_start_only_when_they_have_work(three_jobs, data, started):
+    options = [f"--data={key}={value}" for key, value in data.items()]
+    result = run_cli("update", "--trust", "--defaults", "-a", STRIPE, *options, ".", cwd=three_jobs)
+
+    assert result.returncode == 0, result.stderr
+    # Copier names each task it starts: " > Running task 1 of 3: [..., '.../forget_answers.py', ...]"
+    assert [name for name in MIGRATION_SCRIPTS if f"migrations/{name}" in result.stderr] == started, result.stderr
+
+
 def test_a_shared_asset_stays_for_the_job_that_still_uses_it(three_jobs, committed_template):
     generate(three_jobs, {**JOBS[STRIPE], "target_connector": "s3"}, committed_template)  # shares STRIPE_ASSET
     commit(three_jobs, "a second job on the same asset")
@@ -273,9 +292,7 @@ def test_a_connector_dropped_from_the_registry_stops_the_update_with_the_options
     tag_version(versioned_template, "2.0.1")
     available = run_cli("check-update", "-a", HUBSPOT, "--output-format", "json", str(workspace))
     assert yaml.safe_load(available.stdout)["update_available"] is True, available.stderr
-    update_all = subprocess.run(
-        [sys.executable, str(ROOT / "hooks" / "update_all.py"), str(workspace)], capture_output=True, text=True
-    )
+    update_all = run_update_all(workspace)
     assert update_all.returncode == 1
     report = update_all.stdout.splitlines()
     assert report[0] == "acme/postgres_orders_to_s3: not updated"
@@ -291,6 +308,39 @@ def test_a_connector_dropped_from_the_registry_stops_the_update_with_the_options
     )
     assert result.returncode == 0, result.stderr
     assert load_yaml(workspace / ".copier-answers/acme/postgres_orders_to_minio.yml")["_commit"] == "2.0.1"
+
+
+def run_update_all(workspace: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, str(ROOT / "hooks" / "update_all.py"), str(workspace), *options]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600)
+
+
+def test_update_all_passes_copier_update_options_to_every_job_and_commits_each(three_jobs):
+    result = run_update_all(three_jobs, "--conflict", "rej", "--data", "retention_days=45")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    jobs = [line for line in result.stdout.splitlines() if not line.startswith("    ")]
+    labels = [line.partition(":")[0] for line in jobs]
+    assert labels == [
+        "acme/postgres_orders_to_s3",
+        "globex/hubspot_contacts_to_postgres",
+        "mycompany/stripe_customers_to_iceberg",
+    ]
+    assert all(": updated (template " in line for line in jobs), result.stdout
+    assert git(three_jobs, "log", "-3", "--format=%s").split("\n")[:3] == [
+        f"dativo-gen: update {label}" for label in reversed(labels)
+    ]
+    assert [load_yaml(three_jobs / answers)["retention_days"] for answers in JOBS] == [45, 45, 45]
+    assert result.stderr == ""  # what each update printed is kept aside, as before
+
+
+def test_update_all_refuses_an_option_copier_update_does_not_have(three_jobs):
+    before = snapshot(three_jobs)
+    result = run_update_all(three_jobs, "--retention", "45")
+    assert result.returncode == 2
+    assert "unrecognized arguments: --retention 45" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(three_jobs) == before
 
 
 def test_a_job_recorded_with_the_legacy_asset_form_stops_the_update_with_the_reason(three_jobs):

@@ -8,6 +8,7 @@ plain data, so copier.yml and the .jinja files stay declarative.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +17,16 @@ from copier_template_extensions import ContextHook
 from jinja2 import Environment, pass_context
 
 from . import checks, connection_checks, list_answers, location_checks, questions, runtime, schema_source, suggest
+from .answered_choices import answered_connectors
 from .answers_path import JobAnswersFile, answers_file_template
 from .clobber import clobber_message, clobbered_files
 from .compile_cache import cache_root, reuse_compiled_strings
 from .documents import asset_file, build_asset, build_job, job_file, schema_fields
 from .drift import drift_message, read_recorded_answers, recorded_answer_problems
 from .fields import FieldError
-from .follow import answers_to_forget, renderer, templated_defaults
+from .follow import answers_to_forget, generated_paths, renderer, templated_defaults
 from .messages import after_copy_message, generated_header
-from .preflight import problems_message, read_questions, scripted_answer_problems, size_problems
+from .preflight import CONNECTOR_ROLES, problems_message, read_questions, scripted_answer_problems, size_problems
 from .registry import Registry, RegistryError, load_registry, read_template_yaml
 from .staged_output import staged_digests
 from .update_report import update_report
@@ -36,9 +38,10 @@ from .yaml_out import yaml_block, yaml_value
 class Globals:
     """The functions copier.yml and the templates call, bound to one registry."""
 
-    def __init__(self, registry: Registry, problems: AnswerProblems):
+    def __init__(self, registry: Registry, problems: AnswerProblems, defaults: Mapping[str, Any]):
         self.registry = registry
         self.problems = problems
+        self.defaults = defaults  # copier.yml's defaults, as written
         self.inference = schema_source.SchemaInference(registry)
 
     def _schema(self, source: str, starter_fields: Any, fields: Any) -> list[dict[str, Any]]:
@@ -64,12 +67,18 @@ class Globals:
             return False
         return self.inference.field_texts(name, *inference) is None
 
+    def connector_choices(self, ctx: Any, question: str, mode: str) -> dict[str, Any]:
+        role = CONNECTOR_ROLES[question]
+        names = self.registry.names_with_role(role)
+        answered = answered_connectors(ctx, question, self.defaults.get(question), names)
+        return questions.connector_choices(self.registry, role, mode, answered)
+
     def functions(self) -> dict[str, Any]:
         get = self.registry.get
         return {
             # choices and help
-            "source_choices": lambda mode: questions.connector_choices(self.registry, "source", mode),
-            "target_choices": lambda mode: questions.connector_choices(self.registry, "target", mode),
+            "source_choices": pass_context(lambda ctx, mode: self.connector_choices(ctx, "source_connector", mode)),
+            "target_choices": pass_context(lambda ctx, mode: self.connector_choices(ctx, "target_connector", mode)),
             "asset_format_choices": questions.asset_format_choices,
             "connector_summary": lambda name: questions.connector_summary(get(name)),
             "starter_summary": lambda name: questions.starter_summary(get(name)),
@@ -200,7 +209,8 @@ class DativoExtension(ContextHook):
         # The job's answers and answers file when this run started: what an update moved from.
         self.recorded_before: dict[str, Any] = {}
         self.answers_file_before = ""
-        environment.globals.update(Globals(self.registry, self.problems).functions())
+        written_defaults = {key: spec.get("default") for key, spec in config.items() if isinstance(spec, dict)}
+        environment.globals.update(Globals(self.registry, self.problems, written_defaults).functions())
         answers_template, defaults = answers_file_template(config), templated_defaults(config)
         job_answers_file = JobAnswersFile(answers_template)
         questions = {key: spec for key, spec in config.items() if isinstance(spec, dict)}
@@ -232,6 +242,8 @@ class DativoExtension(ContextHook):
             ),
         )
         forgotten: dict[str, list[str]] = {}
+        # (answers file, workspace) -> the job's (asset, job) paths before the update, if known.
+        paths_before: dict[tuple[str, str], tuple[str, str] | None] = {}
 
         @pass_context
         def answers_to_forget_once(ctx: Any) -> list[str]:
@@ -245,9 +257,18 @@ class DativoExtension(ContextHook):
                     self.writing.refuse(str(error))
                 self.writing.cover_new_paths(Path(conf["dst_path"]), followed.new_paths, followed.new_job)
                 forgotten[key] = followed.forget
+                paths_before[(str(conf["answers_file"]), str(conf["dst_path"]))] = followed.old_paths
             return forgotten[key]
 
+        @pass_context
+        def job_files_moved(ctx: Any) -> bool:
+            """After an update: whether the asset or job file left its path (then carry_moved_edits.py runs)."""
+            conf = ctx["_copier_conf"]
+            before = paths_before.get((str(conf["answers_file"]), str(conf["dst_path"])))
+            return before is None or before != generated_paths(ctx)
+
         environment.globals["answers_to_forget"] = answers_to_forget_once
+        environment.globals["job_files_moved"] = job_files_moved
         typed_as_text = [key for key, question in self.questions.items() if question.typed_as_text]
         environment.filters.update(
             yaml_value=yaml_value,
@@ -257,6 +278,13 @@ class DativoExtension(ContextHook):
         reuse_compiled_strings(environment)
 
     def hook(self, context: dict[str, Any]) -> None:
+        try:
+            self.check_answers(context)
+        except RegistryError as error:  # a recipe read for the first time, broken
+            raise UserMessageError(f"dativo-gen: {error}") from None
+
+    def check_answers(self, context: dict[str, Any]) -> None:
+        self.read_answered_recipes(context)
         conf = context["_copier_conf"]
         if not self.checked_scripted_answers:
             self.checked_scripted_answers = True
@@ -276,6 +304,13 @@ class DativoExtension(ContextHook):
             self.checked_clobbering = True
             self.writing.before_render(context)
             self.refuse_clobbering(context)
+
+    def read_answered_recipes(self, context: dict[str, Any]) -> None:
+        """The recipes of the connectors answered so far, read (and checked) before a render uses them."""
+        for key in CONNECTOR_ROLES:
+            name = context.get(key)
+            if isinstance(name, str) and name in self.registry.unread:
+                self.registry.get(name)
 
     def check_recorded_answers(self, conf: Any) -> None:
         """Once, when updating or recopying a job: do its recorded answers still fit the registry?"""

@@ -125,6 +125,15 @@ class FollowedAnswers(NamedTuple):
     forget: list[str]  # recorded answers Copier should compute again
     new_paths: list[str]  # where the new answers put the job's files
     new_job: tuple[Any, Any] = (None, None)  # (tenant_id, job_name) under the new answers
+    old_paths: tuple[str, str] | None = None  # (asset, job) under the recorded answers; None if unknown
+
+
+def generated_paths(answers: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(asset file, job file) of answers; None when they do not name both."""
+    try:
+        return asset_file(answers), job_file(answers)
+    except (KeyError, TypeError):
+        return None
 
 
 def answers_to_forget(
@@ -146,4 +155,5 @@ def answers_to_forget(
             f"dativo-gen: {answers_file}: the new answers would write over {', '.join(taken)}, another job's "
             "file with other content; choose another asset_name, asset_version or job_name"
         )
-    return FollowedAnswers(followed, new_paths(new, moved_to), (new.get("tenant_id"), new.get("job_name")))
+    new_job = (new.get("tenant_id"), new.get("job_name"))
+    return FollowedAnswers(followed, new_paths(new, moved_to), new_job, generated_paths(recorded))

@@ -29,11 +29,15 @@ def _choice_label(connector: Connector) -> str:
     return f"{connector.name} ({'; '.join(details)})"
 
 
-def connector_choices(registry: Registry, role: str, deployment_mode: str) -> dict[str, Any]:
-    """label -> {value, validator}: connectors refused in cloud mode are shown but disabled."""
+def connector_choices(
+    registry: Registry, role: str, deployment_mode: str, only: list[str] | None = None
+) -> dict[str, Any]:
+    """label -> {value, validator}: connectors refused in cloud mode are shown but disabled.
+
+    `only` narrows them to the connectors Copier may take unasked (see answered_choices)."""
     choices = {}
-    for name in registry.names_with_role(role):
-        connector = registry.get(name)
+    for name in registry.names_with_role(role) if only is None else only:
+        connector = registry.entry(name)
         # Shown after the label: short enough to read whole (scripted answers get cloud_refusal's text).
         refused = "not allowed in cloud mode" if cloud_refusal(connector, deployment_mode) else ""
         choices[_choice_label(connector)] = {"value": name, "validator": refused}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -63,23 +63,50 @@ class Connector:
 
 @dataclass(frozen=True)
 class Registry:
+    """The registry's entries; a connector's recipe is read the first time get() returns it.
+
+    A run uses two connectors of the registry: reading the recipes of the others (2,000 in
+    a large registry) would be most of its loading. Every recipe is still checked by the
+    tests (tests/test_registry.py), and a recipe a run uses is checked when it is read.
+    """
+
     connectors: dict[str, Connector]
+    root: Path | None = field(default=None, compare=False, repr=False)
+    entries: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # Names whose recipe file exists and has not been read yet.
+    unread: set[str] = field(default_factory=set, compare=False, repr=False)
 
     def names_with_role(self, role: str) -> list[str]:
         return sorted(name for name, c in self.connectors.items() if role in c.roles)
 
     def get(self, name: str) -> Connector:
+        """The connector with its recipe; RegistryError when it is unknown or its recipe is broken."""
         try:
-            return self.connectors[name]
+            connector = self.connectors[name]
         except KeyError:
             known = ", ".join(sorted(self.connectors))
             raise RegistryError(
                 f"connector {shown(name)} is not in {REGISTRY_FILE}; known connectors: {known}"
             ) from None
+        if name in self.unread:
+            recipe = _read_recipe(self.root, name, self.entries[name])
+            connector = self.connectors[name] = replace(connector, recipe=recipe)
+            self.unread.discard(name)
+        return connector
+
+    def entry(self, name: str) -> Connector:
+        """The connector as the registry describes it, its recipe not read (for choices and labels)."""
+        return self.connectors[name]
+
+    def read_all_recipes(self) -> Registry:
+        """Every recipe read and checked, as the tests do; returns the registry."""
+        for name in sorted(self.unread):
+            self.get(name)
+        return self
 
     @property
     def missing_recipes(self) -> list[str]:
-        return sorted(name for name, c in self.connectors.items() if not c.has_recipe)
+        return sorted(name for name, c in self.connectors.items() if not c.has_recipe and name not in self.unread)
 
 
 def read_yaml(path: Path) -> Any:
@@ -135,7 +162,8 @@ def _read_recipe(root: Path, name: str, entry: dict[str, Any]) -> dict[str, Any]
 
 
 def load_registry(root: Path) -> Registry:
-    """Read registry/connectors.yaml and connectors/<name>.yaml below the template root."""
+    """Read registry/connectors.yaml below the template root; each recipe connectors/<name>.yaml
+    is read when the run first uses its connector (Registry.get)."""
     registry_path = root / REGISTRY_FILE
     data = read_template_yaml(registry_path)
     entries = (data or {}).get("connectors") if isinstance(data, dict) else None
@@ -144,16 +172,15 @@ def load_registry(root: Path) -> Registry:
     _raise_problems(
         registry_path, [problem for name, entry in entries.items() for problem in entry_problems(name, entry)]
     )
-    orphans = sorted(path.name for path in (root / RECIPES_DIR).glob("*.yaml") if path.stem not in entries)
+    recipe_names = {path.stem for path in (root / RECIPES_DIR).glob("*.yaml")}
+    orphans = sorted(f"{name}.yaml" for name in recipe_names if name not in entries)
     if orphans:
         raise RegistryError(
             f"{root / RECIPES_DIR}: no registry entry in {REGISTRY_FILE} for the recipe(s) {', '.join(orphans)}; "
             "add the connector to the registry or remove the recipe"
         )
-    connectors = {
-        name: _connector_from_entry(name, entry, _read_recipe(root, name, entry)) for name, entry in entries.items()
-    }
-    registry = Registry(connectors=connectors)
+    connectors = {name: _connector_from_entry(name, entry, {}) for name, entry in entries.items()}
+    registry = Registry(connectors=connectors, root=root, entries=entries, unread=recipe_names & set(entries))
     for name in registry.missing_recipes:
         print(
             f"dativo-gen: warning: no recipe {RECIPES_DIR}/{name}.yaml for connector {shown(name)}; "
