@@ -24,7 +24,7 @@ def main(argv: list[str]) -> int:
         return 0
     answers = read_answers(answers_file)
     write_answers(answers_file, {key: value for key, value in answers.items() if key not in keys})
-    print(f"dativo-gen: following the new answers: {', '.join(keys)}", file=sys.stderr)
+    print(f"dativo-gen: answers left at their default, computed again: {', '.join(keys)}", file=sys.stderr)
     return 0
 
 
