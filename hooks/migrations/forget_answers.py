@@ -5,12 +5,11 @@ answers that change now (extensions/dativo_gen/follow.py decides which); Copier 
 the answers file again after `before` migrations, so those questions take their new
 default (or offer it, without --defaults).
 
-Usage: forget_answers.py ANSWERS_FILE KEYS_JSON
+Usage: forget_answers.py ANSWERS_FILE KEYS (comma-separated question keys)
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from answers_io import read_answers, write_answers
 
 
 def main(argv: list[str]) -> int:
-    answers_file, keys = Path(argv[0]), json.loads(argv[1])
+    answers_file, keys = Path(argv[0]), [key for key in argv[1].split(",") if key]
     if not keys or not answers_file.is_file():
         return 0
     answers = read_answers(answers_file)
