@@ -74,6 +74,24 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(COPIER), *args], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
+def copy_spec_example(workspace: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """`copier copy` of the spec's example answers (examples/stripe_customers.yml) into workspace."""
+    result = run_cli(
+        "copy",
+        "--trust",
+        "--defaults",
+        "--vcs-ref",
+        "HEAD",
+        "--data-file",
+        str(EXAMPLE_ANSWERS),
+        *extra,
+        str(ROOT),
+        str(workspace),
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 def generated_files(workspace: Path, answers: dict[str, Any]) -> tuple[Any, Any]:
     """The parsed asset and job of one generation, found where the answers put them."""
     asset = workspace / answers["assets_dir"] / f"{answers['asset_name']}.yaml"

@@ -15,7 +15,7 @@ import pexpect
 import pytest
 import yaml
 
-from conftest import COPIER, EXAMPLE_ANSWERS, ROOT, git, missing_from, run_cli
+from conftest import COPIER, ROOT, copy_spec_example, git, missing_from
 from spec_example import ANSWERS_FILE, ASSET_FILE, JOB_FILE, SPEC_JOB, SPEC_SCHEMA
 
 ENTER = "\r"
@@ -271,18 +271,7 @@ UPDATE_SESSION = [(prompt, ENTER) for prompt, _ in SESSION if not prompt.startsw
 def spec_job_in_git(workspace: Path) -> None:
     workspace.mkdir()
     git(workspace, "init", "-q")
-    result = run_cli(
-        "copy",
-        "--trust",
-        "--defaults",
-        "--vcs-ref",
-        "HEAD",
-        "--data-file",
-        str(EXAMPLE_ANSWERS),
-        str(ROOT),
-        str(workspace),
-    )
-    assert result.returncode == 0, result.stderr
+    copy_spec_example(workspace)
     git(workspace, "add", "-A")
     git(workspace, "commit", "-qm", "the spec job")
 
