@@ -176,6 +176,25 @@ def report(timings: dict[str, list[float]], cache: str = "warm", cpu: dict[str, 
     print(f"{cache} ratio {per_round:.2f}x (target <= {target:.2f}x): {verdict}")
 
 
+def spread(values: list[float], unit: str = "s") -> str:
+    """median (min-max)"""
+    return f"{statistics.median(values):.3f}{unit} ({min(values):.3f}-{max(values):.3f})"
+
+
+def paired_report(
+    timings: dict[str, list[tuple[float, float]]], case: str, base: str, measures: tuple[str, str], headline: str
+) -> float:
+    """Print two measures per run (medians with min-max, per-round ratios case/base); return the headline's ratio."""
+    print(f"{'':12} {measures[0] + ' median (min-max)':>30} {measures[1] + ' median (min-max)':>30}")
+    for name, values in timings.items():
+        print(f"{name:12} {spread([v[0] for v in values]):>30} {spread([v[1] for v in values]):>30}")
+    ratios = {}
+    for index, what in enumerate(measures):
+        ratios[what] = [c[index] / b[index] for c, b in zip(timings[case], timings[base], strict=True)]
+        print(f"{case} / {base}, {what}: {spread(ratios[what], 'x')}, median of per-round ratios")
+    return statistics.median(ratios[headline])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15, help="counted rounds of each cache state (default 15)")

@@ -24,14 +24,13 @@ import copy
 import importlib.metadata
 import os
 import resource
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import yaml
-from bench_generate import COPIER, DATA_FILE, GIT, make_published_template, run_checked
+from bench_generate import COPIER, DATA_FILE, GIT, make_published_template, paired_report, run_checked
 
 WARMUP_ROUNDS = 1
 TARGET_RATIO = 1.3
@@ -93,18 +92,9 @@ def time_rounds(cases: dict[str, list[str]], rounds: int, workdir: Path) -> dict
     return timings
 
 
-def spread(values: list[float], unit: str = "s") -> str:
-    return f"{statistics.median(values):.3f}{unit} ({min(values):.3f}-{max(values):.3f})"
-
-
 def report(timings: dict[str, list[tuple[float, float]]], total: int) -> None:
-    print(f"{'':10} {'user CPU median (min-max)':>30} {'wall median (min-max)':>30}")
-    for name, values in timings.items():
-        print(f"{name:10} {spread([u for u, _ in values]):>30} {spread([w for _, w in values]):>30}")
-    for what, index in (("user CPU", 0), ("wall", 1)):
-        ratios = [s[index] / b[index] for s, b in zip(timings["scaled"], timings["shipped"], strict=True)]
-        print(f"{total} connectors / shipped, {what}: {spread(ratios, 'x')}, median of per-round ratios")
-    ratio = statistics.median(s[0] / b[0] for s, b in zip(timings["scaled"], timings["shipped"], strict=True))
+    print(f"{total} connectors (scaled) against the shipped registry:")
+    ratio = paired_report(timings, "scaled", "shipped", ("user CPU", "wall"), "user CPU")
     verdict = "OK" if ratio <= TARGET_RATIO else "OVER TARGET"
     print(f"ratio {ratio:.2f}x user CPU (target <= {TARGET_RATIO:.2f}x): {verdict}")
 

@@ -23,13 +23,12 @@ import argparse
 import importlib.metadata
 import os
 import resource
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench_generate import COPIER, GIT, make_published_template, run_checked
+from bench_generate import COPIER, GIT, make_published_template, paired_report, run_checked
 from bench_update import JOB_COUNT, VCS_REF, job_answers, make_workspace
 
 TARGET_RATIO = 0.5
@@ -69,18 +68,8 @@ def time_separate(workspace: Path, value: int) -> tuple[float, float]:
     return wall, cpu
 
 
-def spread(values: list[float], unit: str = "s") -> str:
-    return f"{statistics.median(values):.3f}{unit} ({min(values):.3f}-{max(values):.3f})"
-
-
 def report(timings: dict[str, list[tuple[float, float]]]) -> None:
-    print(f"{'':12} {'wall median (min-max)':>28} {'CPU median (min-max)':>28}")
-    for name, values in timings.items():
-        print(f"{name:12} {spread([w for w, _ in values]):>28} {spread([c for _, c in values]):>28}")
-    for what, index in (("wall", 0), ("CPU", 1)):
-        ratios = [a[index] / s[index] for a, s in zip(timings["update-all"], timings["separate"], strict=True)]
-        print(f"update-all / separate, {what}: {spread(ratios, 'x')}, median of per-round ratios")
-    ratio = statistics.median(a[0] / s[0] for a, s in zip(timings["update-all"], timings["separate"], strict=True))
+    ratio = paired_report(timings, "update-all", "separate", ("wall", "CPU"), "wall")
     verdict = "OK" if ratio <= TARGET_RATIO else "OVER TARGET"
     print(f"ratio {ratio:.2f}x wall (target <= {TARGET_RATIO:.2f}x): {verdict}")
 
