@@ -24,8 +24,9 @@ from .compile_cache import cache_root, reuse_compiled_strings
 from .documents import asset_file, build_asset, build_job, job_file, schema_fields
 from .drift import drift_message, read_recorded_answers, recorded_answer_problems
 from .fields import FieldError
-from .follow import answers_to_forget, generated_paths, renderer, templated_defaults
+from .follow import answers_to_forget, renderer, templated_defaults
 from .messages import after_copy_message, generated_header
+from .paths import generated_paths
 from .preflight import CONNECTOR_ROLES, problems_message, read_questions, scripted_answer_problems, size_problems
 from .registry import Registry, RegistryError, load_registry, read_template_yaml
 from .staged_output import staged_digests

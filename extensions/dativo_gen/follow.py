@@ -29,6 +29,7 @@ from .answers_path import follows_its_job
 from .clobber import clobbered_files
 from .documents import asset_file, job_file
 from .drift import read_recorded_answers
+from .paths import generated_paths
 from .registry import Registry
 
 Render = Callable[[str, Mapping[str, Any]], "str | None"]
@@ -126,14 +127,6 @@ class FollowedAnswers(NamedTuple):
     new_paths: list[str]  # where the new answers put the job's files
     new_job: tuple[Any, Any] = (None, None)  # (tenant_id, job_name) under the new answers
     old_paths: tuple[str, str] | None = None  # (asset, job) under the recorded answers; None if unknown
-
-
-def generated_paths(answers: Mapping[str, Any]) -> tuple[str, str] | None:
-    """(asset file, job file) of answers; None when they do not name both."""
-    try:
-        return asset_file(answers), job_file(answers)
-    except (KeyError, TypeError):
-        return None
 
 
 def answers_to_forget(

@@ -17,3 +17,11 @@ def asset_file(answers: Mapping[str, Any]) -> str:
 
 def job_file(answers: Mapping[str, Any]) -> str:
     return posixpath.normpath(f"{answers['jobs_dir']}/{answers['job_name']}.yaml")
+
+
+def generated_paths(answers: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(asset file, job file) of answers; None when they do not name both."""
+    try:
+        return asset_file(answers), job_file(answers)
+    except (KeyError, TypeError):
+        return None

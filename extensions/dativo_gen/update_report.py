@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .paths import asset_file, job_file
+from .paths import generated_paths
 
 WIDTH = 80
 CONFLICT_START, CONFLICT_END = b"<<<<<<< ", b">>>>>>> "
@@ -71,13 +71,6 @@ def conflict_labels(path: Path) -> tuple[str, str] | None:
     except OSError:
         pass
     return None
-
-
-def generated_paths(answers: Mapping[str, Any]) -> tuple[str, str] | None:
-    try:
-        return asset_file(answers), job_file(answers)
-    except (KeyError, TypeError):
-        return None
 
 
 def moves(
@@ -132,11 +125,15 @@ def conflicts(workspace: Path, changes: list[Change], job_paths: list[str]) -> l
     return list(found.values())
 
 
+def files_count(count: int) -> str:
+    return f"{count} file{'s' if count != 1 else ''}"
+
+
 def conflict_block(found: list[Conflict]) -> list[str]:
     """The framed block that ends the message: which files, and how to resolve and commit."""
     rule = "=" * WIDTH
-    count = f"{len(found)} file{'s' if len(found) != 1 else ''}"
-    lines = [rule, f"WARNING: the update left conflicts in {count}. Resolve them before the job runs:"]
+    warning = f"WARNING: the update left conflicts in {files_count(len(found))}. Resolve them before the job runs:"
+    lines = [rule, warning]
     for conflict in found:
         lines += [f"  {conflict.path}", f"    {conflict.how}"]
     lines.append("To resolve:")
@@ -167,7 +164,7 @@ def update_report(
     job = f"{after.get('tenant_id')}/{after.get('job_name')}"
     lines = [f"Update complete: job {job}", f"  {template_line(before, after)}"]
     if found:
-        lines.append(f"  Conflicts left: {len(found)} file{'s' if len(found) != 1 else ''}, see the WARNING at the end")
+        lines.append(f"  Conflicts left: {files_count(len(found))}, see the WARNING at the end")
     if changes:
         lines += [
             "Files this update changed:",
