@@ -1,7 +1,8 @@
 """Post-generation task: validate the staged asset and job, then move them and the answers into place.
 
-Copier renders the asset, the job and the answers file into a staging folder of its own
-run (.dativo-gen/staging/<run>/, git-ignored: see template/.dativo-gen/.gitignore). Only
+Copier renders the asset, the job and the answers file as one staged file (see
+staged_bundle.py) into a staging folder of its own run (.dativo-gen/staging/<run>/,
+git-ignored: see template/.dativo-gen/.gitignore), which this task unpacks there. Only
 when each generated file parses and passes its JSON Schema, the job what `dativo run`
 checks (hooks/staged_checks.py), and every target stays inside the workspace (see
 extensions/dativo_gen/inside.py), are the three moved to their final paths, the answers
@@ -26,9 +27,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from inside_module import load_inside
+from staged_bundle import PARTS, STAGED_FILE, unpack
 
 STAGING_ROOT = ".dativo-gen/staging"
-STAGED_FILES = ("asset.yaml", "job.yaml", "answers.yml")
 OPTIONS = ("staging", "asset", "job", "answers_file", "cache_dir", "checked")
 REQUIRED = ("staging", "asset", "job", "answers_file")
 USAGE = "--staging DIR --asset FILE --job FILE --answers-file FILE [--cache-dir D] [--checked DIGESTS]"
@@ -48,7 +49,7 @@ def sha256_hex(data: bytes) -> str:
 def staged_digests(staging: str) -> str:
     """asset and job digests as --checked gives them, '' when one cannot be read."""
     try:
-        return ",".join(sha256_hex(read_bytes(os.path.join(staging, name))) for name in STAGED_FILES[:2])
+        return ",".join(sha256_hex(read_bytes(os.path.join(staging, name))) for name in PARTS[:2])
     except OSError:
         return ""
 
@@ -56,6 +57,18 @@ def staged_digests(staging: str) -> str:
 def read_bytes(path: str) -> bytes:
     with open(path, "rb") as file:
         return file.read()
+
+
+def unpack_staged(staging: str) -> str:
+    """Write the staged file's parts beside it; the problem, or ''."""
+    try:
+        parts = unpack(read_bytes(os.path.join(staging, STAGED_FILE)))
+        for name, data in parts.items():
+            with open(os.path.join(staging, name), "wb") as file:
+                file.write(data)
+    except (OSError, ValueError) as error:
+        return f"the staged files cannot be read: {error}"
+    return ""
 
 
 def check_here(options: dict[str, str]) -> list[str]:
@@ -98,7 +111,7 @@ def remove_if_there(remove, path: str) -> None:
 
 def remove_staging(staging: str) -> None:
     """This run's staging folder (the staging root stays: other runs may be writing into it)."""
-    for name in STAGED_FILES:
+    for name in (STAGED_FILE, *PARTS):
         remove_if_there(os.unlink, os.path.join(staging, name))
     remove_if_there(os.rmdir, staging)
 
@@ -146,14 +159,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_options(sys.argv[1:] if argv is None else argv)
     staging = args["staging"]
     inside = load_inside()
-    staged = [os.path.join(staging, name) for name in STAGED_FILES]
+    staged = [os.path.join(staging, name) for name in PARTS]
     finals = [args["asset"], args["job"], args["answers_file"]]
-    if escaped := inside.escapes(".", [*staged, *finals]):
+    if escaped := inside.escapes(".", [os.path.join(staging, STAGED_FILE), *staged, *finals]):
         print(inside.refusal(escaped), file=sys.stderr)
         return 1
     remove_dead_staging()
-    checked = args.get("checked") and args["checked"] == staged_digests(staging)
-    problems = [] if checked else check_here(args)
+    if problem := unpack_staged(staging):
+        problems = [problem]
+    else:
+        checked = args.get("checked") and args["checked"] == staged_digests(staging)
+        problems = [] if checked else check_here(args)
     if problems:
         remove_staging(staging)
         print("dativo-gen: generated files are invalid; nothing was written:", file=sys.stderr)

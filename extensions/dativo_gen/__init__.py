@@ -29,7 +29,7 @@ from .messages import after_copy_message, generated_header
 from .paths import generated_paths
 from .preflight import CONNECTOR_ROLES, problems_message, read_questions, scripted_answer_problems, size_problems
 from .registry import Registry, RegistryError, load_registry, read_template_yaml
-from .staged_output import staged_digests
+from .staged_output import staged_digests, staged_file
 from .update_report import update_report
 from .validation import AnswerProblems
 from .writing import JobWriting, run_end_problem
@@ -232,7 +232,8 @@ class DativoExtension(ContextHook):
                     job_answers_file.path(environment, ctx),
                 )
             ),
-            # The placement task's verdict; Copier has written the staged files when it renders it.
+            staged_file=lambda asset, job, answers: staged_file(template_root, asset, job, answers),
+            # The placement task's verdict; Copier has written the staged file when it renders it.
             staged_digests=pass_context(
                 lambda ctx: staged_digests(
                     template_root,

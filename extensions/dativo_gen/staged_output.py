@@ -1,8 +1,8 @@
 """The placement task's checks, run in Copier's process when it renders the task's command.
 
-Copier writes the staged files before it renders the command of the first task, so the
-command can carry the verdict: the SHA-256 digests of the staged asset and job when
-they pass every check of hooks/staged_checks.py, '' otherwise. Here the checks cost a
+Copier writes the staged file (hooks/staged_bundle.py) before it renders the command of
+the first task, so the command can carry the verdict: the SHA-256 digests of the staged
+asset and job when they pass every check of hooks/staged_checks.py, '' otherwise. Here the checks cost a
 few milliseconds, as PyYAML, the runtime rules and the registry are loaded already; the
 task (hooks/place_files.py) then starts with the standard library only and moves the
 files whose digests still match. Digest and checks read the same bytes.
@@ -23,12 +23,12 @@ from . import runtime
 from .registry import Registry, RegistryError
 
 
-@functools.lru_cache(maxsize=4)
-def staged_checks(template_root: Path) -> ModuleType:
-    """hooks/staged_checks.py of this template checkout (an update runs two template versions;
+@functools.lru_cache(maxsize=8)
+def hooks_module(template_root: Path, module: str) -> ModuleType:
+    """hooks/<module>.py of this template checkout (an update runs two template versions;
     a process updating many jobs keeps the latest few)."""
-    path = template_root / "hooks" / "staged_checks.py"
-    name = f"dativo_gen_staged_checks_{hashlib.sha1(str(path).encode()).hexdigest()[:12]}"
+    path = template_root / "hooks" / f"{module}.py"
+    name = f"dativo_gen_{module}_{hashlib.sha1(str(path).encode()).hexdigest()[:12]}"
     # With the loader of this package's modules, which keeps compiled code in the user cache
     # (see registry_extension.py): every run is a new checkout, so Python's own cache never hits.
     spec = importlib.util.spec_from_file_location(name, path, loader=type(__spec__.loader)(name, str(path)))
@@ -51,11 +51,19 @@ class RegistryEntries:
             return default
 
 
+def staged_file(template_root: Path, asset: str, job: str, answers: str) -> str:
+    """The text of the one file a run stages."""
+    return hooks_module(template_root, "staged_bundle").pack({"asset.yaml": asset, "job.yaml": job, "answers.yml": answers})
+
+
 def staged_digests(template_root: Path, staging: Path, cache_dir: Path, registry: Registry) -> str:
-    checks = staged_checks(template_root)
-    asset, job = (checks.read_staged(staging / name) for name in ("asset.yaml", "job.yaml"))
-    if isinstance(asset, OSError) or isinstance(job, OSError):
+    bundle = hooks_module(template_root, "staged_bundle")
+    try:
+        parts = bundle.unpack((staging / bundle.STAGED_FILE).read_bytes())
+    except (OSError, ValueError):
         return ""
+    asset, job = parts["asset.yaml"], parts["job.yaml"]
+    checks = hooks_module(template_root, "staged_checks")
     entries = RegistryEntries(registry)
     problems = checks.staged_problems(
         (asset, "asset"), (job, "job"), lambda document: runtime.job_problems(document, entries), cache_dir

@@ -1,0 +1,38 @@
+"""The one file a run stages: the asset, the job and the answers file, each with its length.
+
+Copier renders this one file (template/.dativo-gen/staging/<run>/staged.jinja) instead of
+three: every file Copier renders costs it a `git config` process and a round of checks.
+The placement task unpacks it beside itself and moves the parts into place.
+
+Each part is a line `<name> <length in UTF-8 bytes>` followed by exactly that many bytes,
+so no content, whatever it holds, can be taken for the next part. Standard library only:
+the placement task starts without site-packages.
+"""
+
+from __future__ import annotations
+
+STAGED_FILE = "staged"
+PARTS = ("asset.yaml", "job.yaml", "answers.yml")
+
+
+def pack(parts: dict[str, str]) -> str:
+    """The staged file's text for the parts, in the order of PARTS."""
+    return "".join(f"{name} {len(parts[name].encode())}\n{parts[name]}" for name in PARTS)
+
+
+def unpack(data: bytes) -> dict[str, bytes]:
+    """The parts of a staged file; ValueError when it is not one (cut short, edited, another format)."""
+    parts, position = {}, 0
+    for name in PARTS:
+        end_of_header = data.find(b"\n", position)
+        header_name, _, length = data[position:end_of_header].decode("ascii", "replace").partition(" ")
+        if end_of_header < 0 or header_name != name or not length.isdigit():
+            raise ValueError(f"{STAGED_FILE}: no {name} part where one should start")
+        start = end_of_header + 1
+        position = start + int(length)
+        if position > len(data):
+            raise ValueError(f"{STAGED_FILE}: the {name} part is cut short")
+        parts[name] = data[start:position]
+    if position != len(data):
+        raise ValueError(f"{STAGED_FILE}: unexpected content after the {PARTS[-1]} part")
+    return parts
