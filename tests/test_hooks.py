@@ -13,7 +13,7 @@ import yaml
 from conftest import EXAMPLE_ANSWERS, ROOT, copy_template, generate, load_yaml, run_cli, snapshot
 from dativo_gen.registry import load_registry
 from dativo_gen.staged_output import staged_digests
-from hooks import staged_checks
+from hooks import staged_bundle, staged_checks
 
 HOOK = ROOT / "hooks" / "place_files.py"
 STAGING = Path(".dativo-gen/staging/1-run")
@@ -28,13 +28,21 @@ def staged(tmp_path: Path) -> Path:
     generated = tmp_path / "generated"
     answers = generate(generated, yaml.safe_load(EXAMPLE_ANSWERS.read_text()))
     workspace = tmp_path / "ws"
-    (workspace / STAGING).mkdir(parents=True)
-    (workspace / STAGING / "answers.yml").write_text("_src_path: somewhere\n")
     asset = generated / answers["assets_dir"] / f"{answers['asset_name']}.yaml"
     job = generated / answers["jobs_dir"] / f"{answers['job_name']}.yaml"
-    (workspace / STAGING / "asset.yaml").write_text(asset.read_text())
-    (workspace / STAGING / "job.yaml").write_text(job.read_text())
+    stage(workspace, {"asset.yaml": asset.read_text(), "job.yaml": job.read_text(), "answers.yml": "_src_path: x\n"})
     return workspace
+
+
+def stage(workspace: Path, parts: dict[str, str]) -> None:
+    """The staged file of a run, as Copier renders it."""
+    (workspace / STAGING).mkdir(parents=True, exist_ok=True)
+    (workspace / STAGING / staged_bundle.STAGED_FILE).write_text(staged_bundle.pack(parts))
+
+
+def staged_parts(workspace: Path) -> dict[str, str]:
+    data = (workspace / STAGING / staged_bundle.STAGED_FILE).read_bytes()
+    return {name: part.decode() for name, part in staged_bundle.unpack(data).items()}
 
 
 def run_hook(workspace: Path, *extra: str, flags: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
@@ -65,10 +73,10 @@ def files_in(workspace: Path) -> list[str]:
 
 
 def corrupt(workspace: Path, name: str, change) -> None:
-    path = workspace / STAGING / name
-    document = yaml.safe_load(path.read_text())
+    parts = staged_parts(workspace)
+    document = yaml.safe_load(parts[name])
     change(document)
-    path.write_text(yaml.safe_dump(document))
+    stage(workspace, {**parts, name: yaml.safe_dump(document)})
 
 
 def test_valid_files_are_moved_into_place(staged):
@@ -79,11 +87,9 @@ def test_valid_files_are_moved_into_place(staged):
 
 
 def test_running_twice_gives_the_same_workspace(staged):
-    staged_files = {name: (staged / STAGING / name).read_text() for name in ("asset.yaml", "job.yaml", "answers.yml")}
+    staged_files = staged_parts(staged)
     assert run_hook(staged).returncode == 0
-    (staged / STAGING).mkdir(parents=True)
-    for name, text in staged_files.items():
-        (staged / STAGING / name).write_text(text)
+    stage(staged, staged_files)
     assert run_hook(staged).returncode == 0
     assert files_in(staged) == sorted([str(ANSWERS), str(ASSET), str(JOB)])
 
@@ -204,10 +210,41 @@ def test_failed_update_keeps_the_existing_job_and_answers(staged):
 
 
 def test_unparsable_staged_file_is_reported(staged):
-    (staged / STAGING / "job.yaml").write_text("tenant_id: [unclosed\n")
+    stage(staged, {**staged_parts(staged), "job.yaml": "tenant_id: [unclosed\n"})
     result = run_hook(staged)
     assert result.returncode == 1
     assert f"{JOB}: cannot be read as YAML" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"", "no asset.yaml part where one should start"),
+        (b"asset.yaml 99\nshort", "the asset.yaml part is cut short"),
+        (b"job.yaml 0\n", "no asset.yaml part where one should start"),
+    ],
+)
+def test_a_staged_file_that_is_not_one_is_reported_and_lands_nothing(staged, content, problem):
+    staged_file = staged / STAGING / staged_bundle.STAGED_FILE
+    staged_file.write_bytes(content)
+    result = run_hook(staged)
+    assert result.returncode == 1
+    assert f"the staged files cannot be read: staged: {problem}" in result.stderr
+    assert files_in(staged) == []
+    assert not (staged / STAGING).exists()
+
+
+def test_content_after_the_last_part_is_refused_too(staged):
+    staged_file = staged / STAGING / staged_bundle.STAGED_FILE
+    staged_file.write_bytes(staged_file.read_bytes() + b"job.yaml 3\nxyz")
+    with pytest.raises(ValueError, match="unexpected content after the answers.yml part"):
+        staged_bundle.unpack(staged_file.read_bytes())
+
+
+def test_parts_keep_any_text_exactly():
+    parts = {"asset.yaml": "a: 1\nanswers.yml 3\n", "job.yaml": "é ✓ \r\n\x00", "answers.yml": ""}
+    packed = staged_bundle.pack(parts).encode()
+    assert {name: part.decode() for name, part in staged_bundle.unpack(packed).items()} == parts
 
 
 def test_invalid_output_in_a_real_copy_leaves_the_workspace_as_it_was(tmp_path, workspace):
@@ -234,15 +271,13 @@ def test_invalid_output_in_a_real_copy_leaves_the_workspace_as_it_was(tmp_path, 
 
 def test_validators_are_cached_and_a_broken_cache_is_rebuilt(staged, tmp_path):
     cache = tmp_path / "cache"
-    staged_files = {name: (staged / STAGING / name).read_text() for name in ("asset.yaml", "job.yaml", "answers.yml")}
+    staged_files = staged_parts(staged)
     assert run_hook(staged, "--cache-dir", str(cache)).returncode == 0
     cached = sorted((cache / "validators").glob("*.marshal"))
     assert len(cached) == 2
     for path in cached:
         path.write_bytes(b"not marshal data")
-    (staged / STAGING).mkdir(parents=True)
-    for name, text in staged_files.items():
-        (staged / STAGING / name).write_text(text)
+    stage(staged, staged_files)
     corrupt(staged, "job.yaml", lambda job: job.update(environment="qa"))
 
     result = run_hook(staged, "--cache-dir", str(cache))
@@ -289,7 +324,7 @@ def test_copier_gives_no_verdict_for_files_that_fail_a_check(staged):
     assert checked_in_copier(staged).count(",") == 1
     corrupt(staged, "job.yaml", lambda job: job["source"]["incremental"].update(strategy="updated_at"))
     assert checked_in_copier(staged) == ""
-    (staged / STAGING / "asset.yaml").unlink()
+    (staged / STAGING / staged_bundle.STAGED_FILE).write_bytes(b"asset.yaml 99\nshort")
     assert checked_in_copier(staged) == ""
 
 

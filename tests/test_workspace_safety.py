@@ -229,7 +229,7 @@ def start_paused(args: list[str], workspace: Path) -> subprocess.Popen[str]:
         env={**os.environ, PAUSE: os.path.realpath(workspace)},
     )
     deadline = time.monotonic() + 120
-    while not list((workspace / ".dativo-gen" / "staging").glob("*/job.yaml")):
+    while not list((workspace / ".dativo-gen" / "staging").glob("*/staged")):
         assert process.poll() is None, process.stderr.read()
         assert time.monotonic() < deadline, "the run never staged its files"
         time.sleep(0.05)

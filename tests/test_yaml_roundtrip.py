@@ -26,7 +26,7 @@ from ruamel.yaml import YAML
 from conftest import copy_template, generate, generated_files
 from dativo_gen import checks, location_checks
 
-STAGING = "template/.dativo-gen/staging/{{ run_id() }}"
+PARTS = "template/parts"
 CSV_TO_ICEBERG = {"source_connector": "csv", "fields": "id:integer!, email", "target_connector": "iceberg"}
 CSV_TO_CSV = {**CSV_TO_ICEBERG, "target_connector": "csv"}
 
@@ -128,8 +128,8 @@ def render_files(tmp_path_factory, recorded_answers):
     template = copy_template(tmp_path_factory.mktemp("template") / "template")
     # The internal Worker builds exactly the environment `copier copy` renders with.
     environment = Worker(src_path=str(template), dst_path=str(template.parent / "out"), unsafe=True).jinja_env
-    asset_template = environment.get_template(f"{STAGING}/asset.yaml.jinja")
-    job_template = environment.get_template(f"{STAGING}/job.yaml.jinja")
+    asset_template = environment.get_template(f"{PARTS}/asset.yaml.jinja")
+    job_template = environment.get_template(f"{PARTS}/job.yaml.jinja")
     conf = {"answers_file": ".copier-answers/acme/job.yml", "data": {}, "defaults": True, "overwrite": True}
 
     def render(answers: dict[str, Any]) -> tuple[str, str]:
