@@ -1,9 +1,10 @@
 """Entry point named in copier.yml's _jinja_extensions.
 
 copier-template-extensions executes this file by path; it then imports the sibling
-package `dativo_gen` under a name unique to this template checkout, because
-`copier update` renders the old and the new template version in one process and
-each must use its own code and registry.
+package `dativo_gen` under a name unique to its code, because `copier update` renders
+the old and the new template version in one process and each must use its own code.
+Checkouts of the same version (an update's three renders, `make update-all`'s jobs)
+share one import; each extension instance still reads its own checkout's registry.
 
 Copier clones the template into a new temporary folder on every run, so Python's own
 __pycache__ never hits and every module would be compiled again each time. The
@@ -90,9 +91,22 @@ class _PackageFinder(importlib.abc.MetaPathFinder):
         return None
 
 
+def _source_digest(directory: Path) -> str:
+    """Of the package's sources: checkouts of one template version share one import."""
+    digest = hashlib.sha1()
+    for file in sorted(directory.rglob("*.py")):
+        digest.update(f"{file.relative_to(directory).as_posix()}\0{file.stat().st_size}\0".encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _load_package():
-    digest = hashlib.sha1(str(_PACKAGE_DIR).encode()).hexdigest()[:12]
-    name = f"dativo_gen_{digest}"
+    name = f"dativo_gen_{_source_digest(_PACKAGE_DIR)}"
+    # Not isinstance: every checkout executes this file anew, with its own _PackageFinder class.
+    if finder := next((f for f in sys.meta_path if getattr(f, "package", None) == name), None):
+        # The same code, imported from a checkout Copier may have removed since: its modules
+        # not imported yet are read from this one.
+        finder.directory = _PACKAGE_DIR
     if name not in sys.modules:
         finder = _PackageFinder(name, _PACKAGE_DIR)
         sys.meta_path.insert(0, finder)

@@ -237,7 +237,7 @@ def test_a_staged_file_that_is_not_one_is_reported_and_lands_nothing(staged, con
 def test_content_after_the_last_part_is_refused_too(staged):
     staged_file = staged / STAGING / staged_bundle.STAGED_FILE
     staged_file.write_bytes(staged_file.read_bytes() + b"job.yaml 3\nxyz")
-    with pytest.raises(ValueError, match="unexpected content after the answers.yml part"):
+    with pytest.raises(ValueError, match=r"unexpected content after the answers\.yml part"):
         staged_bundle.unpack(staged_file.read_bytes())
 
 

@@ -53,7 +53,8 @@ class RegistryEntries:
 
 def staged_file(template_root: Path, asset: str, job: str, answers: str) -> str:
     """The text of the one file a run stages."""
-    return hooks_module(template_root, "staged_bundle").pack({"asset.yaml": asset, "job.yaml": job, "answers.yml": answers})
+    parts = {"asset.yaml": asset, "job.yaml": job, "answers.yml": answers}
+    return hooks_module(template_root, "staged_bundle").pack(parts)
 
 
 def staged_digests(template_root: Path, staging: Path, cache_dir: Path, registry: Registry) -> str:
