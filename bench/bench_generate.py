@@ -11,6 +11,12 @@ and one file rendering it. Both commands pay the same fixed costs (interpreter s
 importing Copier, cloning a local repo), so the ratio scenario/baseline shows the
 overhead of the registry extension, the questions and the place_files.py task.
 
+A third case, floor, is what Copier itself costs for this template's shape: the same
+repository and the same questions, each reduced to its type, its help text and the
+scenario's answer as a static default, with no extension, validator, condition, task or
+migration and one rendered file (make_floor_template). floor/baseline is the part of
+the ratio that no code of ours can remove; scenario/floor is ours.
+
 The scenario runs against a packed single-branch clone of this repo's HEAD, as a
 user's copy of the published template is: Copier clones the template on every run, and
 that clone would otherwise cost more here with every loose object and branch of a
@@ -46,6 +52,7 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -86,18 +93,59 @@ def make_published_template(folder: Path) -> Path:
     return folder
 
 
+def make_floor_template(published: Path, folder: Path, answers: dict) -> Path:
+    """The published clone with its questions made static and one rendered file (see the module doc)."""
+    import yaml  # Copier's dependency; only this case needs it
+
+    run_checked([*GIT, "clone", "--quiet", "--no-local", str(published), str(folder)], published)
+    config = yaml.safe_load((folder / "copier.yml").read_text())
+    floor = {"_subdirectory": "template", "_answers_file": ".copier-answers.yml"}
+    for key, question in config.items():
+        if key.startswith("_"):
+            continue
+        static = {"type": question.get("type") if question.get("type") in ("int", "bool") else "str"}
+        static["help"] = re.sub(r"\{\{.*?\}\}", "", str(question.get("help", "")))
+        static["default"] = answers.get(key, "")
+        if isinstance(question.get("choices"), (list, dict)):
+            static["choices"] = question["choices"]
+        floor[key] = static
+    (folder / "copier.yml").write_text(yaml.safe_dump(floor, sort_keys=False))
+    run_checked([*GIT, "rm", "-r", "--quiet", "template"], folder)
+    (folder / "template").mkdir()
+    (folder / "template" / "tenant.txt.jinja").write_text("{{ tenant_id }}\n")
+    (folder / "template" / "{{ _copier_conf.answers_file }}.jinja").write_text("{{ _copier_answers | to_nice_yaml }}")
+    run_checked([*GIT, "add", "-A"], folder)
+    run_checked([*GIT, "commit", "--quiet", "-m", "floor: the same questions, static"], folder)
+    return folder
+
+
+def scenario_answers(command: list[str], workdir: Path) -> dict:
+    """The answers the scenario records, from one copy."""
+    import yaml
+
+    destination = workdir / "scenario-answers"
+    run_checked([*command, str(destination)], workdir, cache_environment(workdir / "answers-cache"))
+    (answers_file,) = (destination / ".copier-answers").glob("*/*.yml")
+    return yaml.safe_load(answers_file.read_text())
+
+
 def template_source(folder: Path, source: str) -> str:
     """How Copier is given the template: a URL, as a published template, or the folder."""
     return f"git+{folder.as_uri()}" if source == "url" else str(folder)
 
 
-def commands(baseline_template: Path, template: Path, source: str = "url") -> dict[str, list[str]]:
+def commands(
+    baseline_template: Path, template: Path, source: str = "url", floor_template: Path | None = None
+) -> dict[str, list[str]]:
     """The copier command of each case, without its destination."""
     common = [str(COPIER), "copy", "--defaults", "--quiet", "--vcs-ref", "HEAD"]
-    return {
+    cases = {
         "baseline": [*common, "--data", "name=x", template_source(baseline_template, source)],
         "scenario": [*common, "--trust", "--data-file", str(DATA_FILE), template_source(template, source)],
     }
+    if floor_template:
+        cases["floor"] = [*common, template_source(floor_template, source)]
+    return cases
 
 
 def cache_environment(cache_dir: Path) -> dict[str, str]:
@@ -151,8 +199,8 @@ def print_timings(timings: dict[str, list[float]]) -> None:
         print(f"{name:10} {statistics.median(values):7.3f}s {min(values):7.3f}s {max(values):7.3f}s")
 
 
-def per_round_ratios(timings: dict[str, list[float]]) -> list[float]:
-    return [s / b for s, b in zip(timings["scenario"], timings["baseline"], strict=True)]
+def per_round_ratios(timings: dict[str, list[float]], case: str = "scenario", base: str = "baseline") -> list[float]:
+    return [s / b for s, b in zip(timings[case], timings[base], strict=True)]
 
 
 def report(timings: dict[str, list[float]], cache: str = "warm", cpu: dict[str, list[float]] | None = None) -> None:
@@ -171,6 +219,10 @@ def report(timings: dict[str, list[float]], cache: str = "warm", cpu: dict[str, 
             f"CPU time, median of per-round ratios: {statistics.median(cpu_ratios):.2f}x "
             f"(baseline {statistics.median(cpu['baseline']):.3f}s, scenario {statistics.median(cpu['scenario']):.3f}s)"
         )
+    if "floor" in timings:
+        floor, ours = per_round_ratios(timings, "floor"), per_round_ratios(timings, "scenario", "floor")
+        print(f"floor (Copier alone, these questions and this repository): {spread(floor, 'x')} of baseline")
+        print(f"scenario / floor (the share of dativo-gen's own code): {spread(ours, 'x')}")
     target = TARGETS[cache]
     verdict = "OK" if per_round <= target else "OVER TARGET"
     print(f"{cache} ratio {per_round:.2f}x (target <= {target:.2f}x): {verdict}")
@@ -220,9 +272,11 @@ def main() -> int:
         workdir = Path(tmp)
         baseline_template = make_baseline_template(workdir / "baseline-template")
         template = make_published_template(workdir / "template")
+        answers = scenario_answers(commands(baseline_template, template, args.source)["scenario"], workdir)
+        floor_template = make_floor_template(template, workdir / "floor-template", answers)
         for cache in TARGETS if args.cache == "both" else (args.cache,):
             cpu: dict[str, list[float]] = {}
-            cases = commands(baseline_template, template, args.source)
+            cases = commands(baseline_template, template, args.source, floor_template)
             report(time_rounds(cases, args.rounds, workdir, cache, cpu), cache, cpu)
     return 0
 
