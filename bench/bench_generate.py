@@ -220,9 +220,11 @@ def report(timings: dict[str, list[float]], cache: str = "warm", cpu: dict[str, 
             f"(baseline {statistics.median(cpu['baseline']):.3f}s, scenario {statistics.median(cpu['scenario']):.3f}s)"
         )
     if "floor" in timings:
-        floor, ours = per_round_ratios(timings, "floor"), per_round_ratios(timings, "scenario", "floor")
-        print(f"floor (Copier alone, these questions and this repository): {spread(floor, 'x')} of baseline")
-        print(f"scenario / floor (the share of dativo-gen's own code): {spread(ours, 'x')}")
+        for what, measured in (("wall", timings), ("CPU", cpu or {})):
+            if measured:
+                floor, ours = per_round_ratios(measured, "floor"), per_round_ratios(measured, "scenario", "floor")
+                print(f"{what}: floor (Copier alone, these questions, this repository) / baseline {spread(floor, 'x')}")
+                print(f"{what}: scenario / floor (dativo-gen's own code) {spread(ours, 'x')}")
     target = TARGETS[cache]
     verdict = "OK" if per_round <= target else "OVER TARGET"
     print(f"{cache} ratio {per_round:.2f}x (target <= {target:.2f}x): {verdict}")
