@@ -93,7 +93,7 @@ class Schemas:
             raise SchemaError(f"{where}: a schema must be an object")
         self.prepared.add(id(schema))
         if "$ref" in schema:
-            if len(schema) > 1:
+            if set(schema) - {"$ref", "title", "description"}:
                 raise SchemaError(f"{where}: draft-07 ignores keywords beside $ref; put them in an allOf with the $ref")
             self.refs.append((schema, document, where))
             return
