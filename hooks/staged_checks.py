@@ -14,6 +14,7 @@ hooks/schemas/ are checked by hooks/schema_check.py, in the standard library.
 from __future__ import annotations
 
 import functools
+import importlib.machinery
 import importlib.util
 import json
 from collections.abc import Callable
@@ -43,7 +44,8 @@ class InvalidOutput(Exception):
 def load_by_path(name: str, path: Path) -> ModuleType:
     """A module of this template checkout, loaded on its own (an update runs two checkouts) and
     by the loader of this module: in Copier's process the extension's, which keeps compiled code."""
-    spec = importlib.util.spec_from_file_location(name, path, loader=type(__spec__.loader)(name, str(path)))
+    loader = type(__spec__.loader) if __spec__ and __spec__.loader else importlib.machinery.SourceFileLoader
+    spec = importlib.util.spec_from_file_location(name, path, loader=loader(name, str(path)))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
