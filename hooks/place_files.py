@@ -15,7 +15,7 @@ The checks usually ran already, in Copier's process when it rendered this comman
 (extensions/dativo_gen/staged_output.py): then --checked gives the SHA-256 digests of
 the asset and the job that passed, and the files move when they still have them. This
 task starts with the standard library only (copier.yml runs it with `python -S`) and
-needs PyYAML and fastjsonschema only to check files itself: without --checked, with
+needs PyYAML only to check files itself: without --checked, with
 other digests, or after a failed check in Copier, whose messages it then prints.
 
 Copier runs this task three times during `copier update` (old copy, project, new
@@ -30,9 +30,9 @@ from inside_module import load_inside
 from staged_bundle import PARTS, STAGED_FILE, unpack
 
 STAGING_ROOT = ".dativo-gen/staging"
-OPTIONS = ("staging", "asset", "job", "answers_file", "cache_dir", "checked")
+OPTIONS = ("staging", "asset", "job", "answers_file", "checked")
 REQUIRED = ("staging", "asset", "job", "answers_file")
-USAGE = "--staging DIR --asset FILE --job FILE --answers-file FILE [--cache-dir D] [--checked DIGESTS]"
+USAGE = "--staging DIR --asset FILE --job FILE --answers-file FILE [--checked DIGESTS]"
 
 
 def sha256_hex(data: bytes) -> str:
@@ -85,12 +85,8 @@ def check_here(options: dict[str, str]) -> list[str]:
     def staged(name: str, final: str) -> tuple[bytes | OSError, str]:
         return staged_checks.read_staged(Path(options["staging"], name)), final
 
-    cache_dir = Path(options["cache_dir"]) if options.get("cache_dir") else None
     return staged_checks.staged_problems(
-        staged("asset.yaml", options["asset"]),
-        staged("job.yaml", options["job"]),
-        staged_checks.template_job_problems,
-        cache_dir,
+        staged("asset.yaml", options["asset"]), staged("job.yaml", options["job"]), staged_checks.template_job_problems
     )
 
 

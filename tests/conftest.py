@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import os
@@ -14,9 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import copier
+import jsonschema
 import pytest
 import yaml
 from copier._cli import CopierApp
+from referencing import Registry
+from referencing.jsonschema import DRAFT7
 
 from db_servers import Server, ServerUnavailable, running_server
 
@@ -93,10 +97,32 @@ def copy_spec_example(workspace: Path, *extra: str) -> subprocess.CompletedProce
 
 
 def generated_files(workspace: Path, answers: dict[str, Any]) -> tuple[Any, Any]:
-    """The parsed asset and job of one generation, found where the answers put them."""
+    """The parsed asset and job of one generation, found where the answers put them.
+
+    Each also gets the same verdict from hooks/schema_check.py as from jsonschema, its oracle.
+    """
     asset = workspace / answers["assets_dir"] / f"{answers['asset_name']}.yaml"
     job = workspace / answers["jobs_dir"] / f"{answers['job_name']}.yaml"
-    return load_yaml(asset), load_yaml(job)
+    documents = load_yaml(asset), load_yaml(job)
+    for document, schema_name in zip(documents, ("asset-odcs.schema.json", "job.schema.json"), strict=True):
+        assert_schema_verdicts_agree(document, schema_name)
+    return documents
+
+
+@functools.cache
+def schema_oracle(schema_name: str) -> jsonschema.Draft7Validator:
+    """jsonschema's validator for one of hooks/schemas/, their cross-file $refs resolved among them."""
+    schemas = {path.name: json.loads(path.read_text()) for path in (ROOT / "hooks" / "schemas").glob("*.schema.json")}
+    registry = Registry().with_resources((schema["$id"], DRAFT7.create_resource(schema)) for schema in schemas.values())
+    return jsonschema.Draft7Validator(schemas[schema_name], registry=registry)
+
+
+def assert_schema_verdicts_agree(document: Any, schema_name: str) -> None:
+    from hooks.staged_checks import validation_errors
+
+    ours = validation_errors(document, schema_name, "document")
+    oracle = [error.message for error in schema_oracle(schema_name).iter_errors(document)]
+    assert bool(ours) == bool(oracle), f"schema_check: {ours}; jsonschema: {oracle}"
 
 
 def missing_from(document: Any, expected: Any, where: str = "$") -> list[str]:

@@ -20,7 +20,7 @@ from . import checks, connection_checks, list_answers, location_checks, question
 from .answered_choices import answered_connectors
 from .answers_path import JobAnswersFile, answers_file_template
 from .clobber import clobber_message, clobbered_files
-from .compile_cache import cache_root, reuse_compiled_strings
+from .compile_cache import reuse_compiled_strings
 from .documents import asset_file, build_asset, build_job, job_file, schema_fields
 from .drift import drift_message, read_recorded_answers, recorded_answer_problems
 from .fields import FieldError
@@ -143,7 +143,6 @@ class Globals:
             "job_file": pass_context(job_file),
             "generated_header": generated_header,
             "after_copy_message": pass_context(lambda ctx: after_copy_message(self.registry, ctx)),
-            "cache_dir": lambda: str(cache_root()),
             "no_answer_under_defaults": pass_context(lambda ctx, *a: self.problems.missing_answer(ctx, *a)),
         } | {name: self.problems.validator(check) for name, check in self.checks().items()}
 
@@ -238,7 +237,6 @@ class DativoExtension(ContextHook):
                 lambda ctx: staged_digests(
                     template_root,
                     Path(ctx["_copier_conf"]["dst_path"]) / self.writing.staging(),
-                    cache_root(),
                     self.registry,
                 )
             ),

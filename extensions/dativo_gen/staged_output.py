@@ -57,7 +57,7 @@ def staged_file(template_root: Path, asset: str, job: str, answers: str) -> str:
     return hooks_module(template_root, "staged_bundle").pack(parts)
 
 
-def staged_digests(template_root: Path, staging: Path, cache_dir: Path, registry: Registry) -> str:
+def staged_digests(template_root: Path, staging: Path, registry: Registry) -> str:
     bundle = hooks_module(template_root, "staged_bundle")
     try:
         parts = bundle.unpack((staging / bundle.STAGED_FILE).read_bytes())
@@ -67,6 +67,6 @@ def staged_digests(template_root: Path, staging: Path, cache_dir: Path, registry
     checks = hooks_module(template_root, "staged_checks")
     entries = RegistryEntries(registry)
     problems = checks.staged_problems(
-        (asset, "asset"), (job, "job"), lambda document: runtime.job_problems(document, entries), cache_dir
+        (asset, "asset"), (job, "job"), lambda document: runtime.job_problems(document, entries)
     )
     return "" if problems else f"{hashlib.sha256(asset).hexdigest()},{hashlib.sha256(job).hexdigest()}"
