@@ -7,6 +7,7 @@ plain data, so copier.yml and the .jinja files stay declarative.
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,7 +17,7 @@ from copier.errors import UserMessageError
 from copier_template_extensions import ContextHook
 from jinja2 import Environment, pass_context
 
-from . import checks, connection_checks, list_answers, location_checks, questions, runtime, schema_source, suggest
+from . import checks, list_answers, location_checks, questions, runtime, schema_source, suggest
 from .answered_choices import answered_connectors
 from .answers_path import JobAnswersFile, answers_file_template
 from .clobber import clobber_message, clobbered_files
@@ -24,16 +25,19 @@ from .compile_cache import cache_root, reuse_compiled_strings
 from .documents import asset_file, build_asset, build_job, job_file, schema_fields
 from .drift import drift_message, read_recorded_answers, recorded_answer_problems
 from .fields import FieldError
-from .follow import answers_to_forget, renderer, templated_defaults
 from .messages import after_copy_message, generated_header
 from .paths import generated_paths
 from .preflight import CONNECTOR_ROLES, problems_message, read_questions, scripted_answer_problems, size_problems
 from .registry import Registry, RegistryError, load_registry, read_template_yaml
 from .staged_output import staged_digests
-from .update_report import update_report
 from .validation import AnswerProblems
 from .writing import JobWriting, run_end_problem
 from .yaml_out import yaml_block, yaml_value
+
+
+def _imported(module: str) -> Any:
+    """A module of this package that a copy does not need (update, database sources), imported when first called."""
+    return importlib.import_module(f".{module}", __package__)
 
 
 class Globals:
@@ -169,7 +173,7 @@ class Globals:
             "check_s3_prefix": location_checks.check_s3_prefix,
             "check_http_url": location_checks.check_http_url,
             "check_warehouse": location_checks.check_warehouse,
-            "check_connection": lambda question, name, tenant, value: connection_checks.check_connection(
+            "check_connection": lambda question, name, tenant, value: _imported("connection_checks").check_connection(
                 question, get(name), tenant, value
             ),
             "check_objects": lambda question, name, value: checks.check_objects(question, get(name), value),
@@ -212,7 +216,7 @@ class DativoExtension(ContextHook):
         self.answers_file_before = ""
         written_defaults = {key: spec.get("default") for key, spec in config.items() if isinstance(spec, dict)}
         environment.globals.update(Globals(self.registry, self.problems, written_defaults).functions())
-        answers_template, defaults = answers_file_template(config), templated_defaults(config)
+        answers_template = answers_file_template(config)
         job_answers_file = JobAnswersFile(answers_template)
         questions = {key: spec for key, spec in config.items() if isinstance(spec, dict)}
         validators = {key: spec["validator"] for key, spec in questions.items() if spec.get("validator")}
@@ -224,7 +228,7 @@ class DativoExtension(ContextHook):
             run_id=lambda: self.writing.run_id,
             finish_job_run=self.writing.finish,
             update_report=pass_context(
-                lambda ctx: update_report(
+                lambda ctx: _imported("update_report").update_report(
                     Path(ctx["_copier_conf"]["dst_path"]),
                     self.recorded_before,
                     ctx["_copier_answers"],
@@ -252,6 +256,9 @@ class DativoExtension(ContextHook):
             conf = ctx["_copier_conf"]
             key = json.dumps([str(conf["answers_file"]), str(conf["dst_path"]), conf["data"]], default=str)
             if key not in forgotten:
+                from .follow import answers_to_forget, renderer, templated_defaults
+
+                defaults = templated_defaults(config)
                 try:
                     followed = answers_to_forget(conf, defaults, answers_template, renderer(environment), self.registry)
                 except UserMessageError as error:
