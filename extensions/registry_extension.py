@@ -32,8 +32,13 @@ _CODE_CACHE = (
 )
 
 
-# Not the suffix of the unsealed entries earlier versions wrote and still read from the same folder.
-_ENTRY_SUFFIX = ".sealed.marshal"
+# One file for all the package's modules: a run compiles some forty of them on an empty cache,
+# and writing a file each took longer than the run's own work. Not the name of the one-file-
+# per-module entries earlier versions wrote and still read from the same folder.
+_BUNDLE = _CODE_CACHE / "modules.sealed.bundle"
+# Modules of other template versions are kept too, up to this many in all: the most
+# recently used first, so an old version's modules fall out once unused.
+_BUNDLE_ENTRIES = 200
 
 
 def _with_filename(code: types.CodeType, filename: str) -> types.CodeType:
@@ -42,29 +47,68 @@ def _with_filename(code: types.CodeType, filename: str) -> types.CodeType:
     return code.replace(co_filename=filename, co_consts=consts)
 
 
-def _cached_code(entry: Path):
-    """The code object an entry holds, or None. Entries start with a digest of the rest (the same
-    format as dativo_gen.compile_cache's), so a damaged one is compiled again, never run."""
+def _read_bundle() -> dict:
+    """{sha1 of a module's source: its marshalled code}, or {}. The file starts with a digest of
+    the rest (the format of dativo_gen.compile_cache's entries), so a damaged one is never used."""
     with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
-        content = entry.read_bytes()
+        content = _BUNDLE.read_bytes()
         if hashlib.sha256(content[32:]).digest() == content[:32]:
-            code = marshal.loads(content[32:])
+            entries = marshal.loads(content[32:])
+            if isinstance(entries, dict):
+                return entries
+    return {}
+
+
+class _CodeBundle:
+    """The compiled modules, read at the first import and written when the package has loaded;
+    a module first imported later (an update's, a hook's) is written at once."""
+
+    def __init__(self):
+        self.entries: dict | None = None
+        self.used: list[str] = []  # this process's modules, first in the file
+        self.deferred = False
+        self.unsaved = False
+
+    def code(self, key: str):
+        if self.entries is None:
+            self.entries = _read_bundle()
+        self.used.append(key)
+        with contextlib.suppress(ValueError, EOFError, TypeError):
+            code = marshal.loads(self.entries.get(key, b""))
             return code if isinstance(code, types.CodeType) else None
-    return None
+        return None
+
+    def add(self, key: str, code: types.CodeType) -> None:
+        self.entries[key] = marshal.dumps(code)
+        self.unsaved = True
+        if not self.deferred:
+            self.save()
+
+    def save(self) -> None:
+        if not self.unsaved:
+            return
+        self.unsaved = False
+        # What other runs wrote meanwhile is kept, after this run's modules.
+        entries = {key: self.entries[key] for key in self.used if key in self.entries}
+        entries |= {key: value for key, value in {**_read_bundle(), **self.entries}.items() if key not in entries}
+        content = marshal.dumps(dict(list(entries.items())[:_BUNDLE_ENTRIES]))
+        partial = _BUNDLE.with_suffix(f".{os.getpid()}.tmp")
+        with contextlib.suppress(OSError):
+            _BUNDLE.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_bytes(hashlib.sha256(content).digest() + content)
+            partial.replace(_BUNDLE)
+
+
+_CODE = _CodeBundle()
 
 
 class _CachedSourceLoader(importlib.machinery.SourceFileLoader):
     def source_to_code(self, data, path, *, _optimize=-1):
-        entry = _CODE_CACHE / f"{hashlib.sha1(data).hexdigest()}{_ENTRY_SUFFIX}"
-        if (code := _cached_code(entry)) is not None:
+        key = hashlib.sha1(data).hexdigest()
+        if (code := _CODE.code(key)) is not None:
             return _with_filename(code, path)
         code = super().source_to_code(data, path, _optimize=_optimize)
-        with contextlib.suppress(OSError):
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            partial = entry.with_suffix(f".{os.getpid()}.tmp")
-            content = marshal.dumps(code)
-            partial.write_bytes(hashlib.sha256(content).digest() + content)
-            partial.replace(entry)
+        _CODE.add(key, code)
         return code
 
 
@@ -98,7 +142,12 @@ def _load_package():
         sys.meta_path.insert(0, finder)
         module = importlib.util.module_from_spec(finder.find_spec(name))
         sys.modules[name] = module
-        module.__spec__.loader.exec_module(module)
+        _CODE.deferred = True
+        try:
+            module.__spec__.loader.exec_module(module)
+        finally:
+            _CODE.deferred = False
+            _CODE.save()
     return sys.modules[name]
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import marshal
 import shutil
 import sys
 from pathlib import Path
@@ -105,12 +107,16 @@ def test_the_package_code_is_compiled_once_across_checkouts(tmp_path, monkeypatc
     monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
 
     first = _load_entry_point(checkouts[0])
-    cached = sorted((tmp_path / "cache" / "python").rglob("*.marshal"))
+    [bundle] = (tmp_path / "cache" / "python").rglob("*.bundle")  # one file for all modules
+    written = bundle.read_bytes()
     second = _load_entry_point(checkouts[1])
 
     package = first.DativoExtension.__module__.split(".")[0]
-    assert len(cached) >= len([name for name in sys.modules if name.startswith(f"{package}.")]) > 5
-    assert sorted((tmp_path / "cache" / "python").rglob("*.marshal")) == cached
+    modules = [module for name, module in sys.modules.items() if name.startswith(f"{package}.")]
+    entries = marshal.loads(written[32:])
+    assert len(entries) >= len(modules) > 5
+    assert {hashlib.sha1(Path(module.__file__).read_bytes()).hexdigest() for module in modules} <= set(entries)
+    assert bundle.read_bytes() == written, "the second checkout compiled nothing, so wrote nothing"
     assert first.DativoExtension is not second.DativoExtension
     for extension, checkout in zip((first, second), checkouts, strict=True):
         code_file = extension.DativoExtension.hook.__code__.co_filename
