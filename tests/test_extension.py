@@ -83,12 +83,16 @@ def test_compile_cache_renders_exactly_like_jinja(keep_trailing_newline):
 def test_compiled_strings_are_kept_on_disk_for_the_next_run(tmp_path, monkeypatch):
     monkeypatch.setenv("DATIVO_GEN_CACHE_DIR", str(tmp_path))
     rendered = []
-    for _ in range(2):  # two environments, as two runs of the template have
+    for run in ("first", "second"):  # two environments, as two runs of the template have
         environment = SandboxedEnvironment(keep_trailing_newline=True)
-        reuse_compiled_strings(environment)
+        save = reuse_compiled_strings(environment)
+        if run == "second":
+            monkeypatch.setattr(environment, "compile", lambda *_: pytest.fail("compiled again"))
         rendered.append(environment.from_string("{{ x | upper }}-{{ y }}").render(x="a", y=1))
+        save()
     assert rendered == ["A-1", "A-1"]
-    assert len(list((tmp_path / "jinja").rglob("*.cache"))) == 1
+    [bundle] = (tmp_path / "jinja").rglob("*.bundle")  # one file for every string
+    assert len(marshal.loads(bundle.read_bytes()[32:])) == 1
 
 
 def _load_entry_point(checkout: Path):

@@ -18,7 +18,7 @@ from copier_template_extensions import ContextHook
 from jinja2 import Environment, pass_context
 
 from . import checks, list_answers, location_checks, questions, runtime, schema_source, suggest
-from .answered_choices import answered_connectors
+from .answered_choices import answered_connectors, running_worker
 from .answers_path import JobAnswersFile, answers_file_template
 from .clobber import clobber_message, clobbered_files
 from .compile_cache import cache_root, reuse_compiled_strings
@@ -283,7 +283,10 @@ class DativoExtension(ContextHook):
             yaml_block=yaml_block,
             recorded_answers=lambda answers: list_answers.recorded_answers(answers, typed_as_text),
         )
-        reuse_compiled_strings(environment)
+        save_compiled = reuse_compiled_strings(environment)
+        # Written once, when Copier's worker ends (its own cleanup hooks); else when the environment goes.
+        if isinstance(cleanup := getattr(running_worker(), "_cleanup_hooks", None), list):
+            cleanup.append(save_compiled)
 
     def hook(self, context: dict[str, Any]) -> None:
         try:
