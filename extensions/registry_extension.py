@@ -60,13 +60,14 @@ def _read_bundle() -> dict:
 
 
 class _CodeBundle:
-    """The compiled modules, read at the first import and written when the package has loaded;
-    a module first imported later (an update's, a hook's) is written at once."""
+    """The compiled modules, read at the first import and written when the package has loaded
+    (by its compile_cache.write_bundle); a module first imported later (an update's, a hook's)
+    is written at once."""
 
     def __init__(self):
         self.entries: dict | None = None
         self.used: list[str] = []  # this process's modules, first in the file
-        self.deferred = False
+        self.write = None  # the package's write_bundle, once it has loaded
         self.unsaved = False
 
     def code(self, key: str):
@@ -81,22 +82,12 @@ class _CodeBundle:
     def add(self, key: str, code: types.CodeType) -> None:
         self.entries[key] = marshal.dumps(code)
         self.unsaved = True
-        if not self.deferred:
-            self.save()
+        self.save()
 
     def save(self) -> None:
-        if not self.unsaved:
-            return
-        self.unsaved = False
-        # What other runs wrote meanwhile is kept, after this run's modules.
-        entries = {key: self.entries[key] for key in self.used if key in self.entries}
-        entries |= {key: value for key, value in {**_read_bundle(), **self.entries}.items() if key not in entries}
-        content = marshal.dumps(dict(list(entries.items())[:_BUNDLE_ENTRIES]))
-        partial = _BUNDLE.with_suffix(f".{os.getpid()}.tmp")
-        with contextlib.suppress(OSError):
-            _BUNDLE.parent.mkdir(parents=True, exist_ok=True)
-            partial.write_bytes(hashlib.sha256(content).digest() + content)
-            partial.replace(_BUNDLE)
+        if self.unsaved and self.write is not None:
+            self.unsaved = False
+            self.write(_BUNDLE, self.entries, self.used, _BUNDLE_ENTRIES)
 
 
 _CODE = _CodeBundle()
@@ -142,12 +133,9 @@ def _load_package():
         sys.meta_path.insert(0, finder)
         module = importlib.util.module_from_spec(finder.find_spec(name))
         sys.modules[name] = module
-        _CODE.deferred = True
-        try:
-            module.__spec__.loader.exec_module(module)
-        finally:
-            _CODE.deferred = False
-            _CODE.save()
+        module.__spec__.loader.exec_module(module)
+        _CODE.write = module.compile_cache.write_bundle
+        _CODE.save()
     return sys.modules[name]
 
 
