@@ -33,8 +33,13 @@ _CODE_CACHE = (
 )
 
 
-# Not the suffix of the unsealed entries earlier versions wrote and still read from the same folder.
-_ENTRY_SUFFIX = ".sealed.marshal"
+# One file for all the package's modules: a run compiles some forty of them on an empty cache,
+# and writing a file each took longer than the run's own work. Not the name of the one-file-
+# per-module entries earlier versions wrote and still read from the same folder.
+_BUNDLE = _CODE_CACHE / "modules.sealed.bundle"
+# Modules of other template versions are kept too, up to this many in all: the most
+# recently used first, so an old version's modules fall out once unused.
+_BUNDLE_ENTRIES = 200
 
 
 def _with_filename(code: types.CodeType, filename: str) -> types.CodeType:
@@ -43,29 +48,59 @@ def _with_filename(code: types.CodeType, filename: str) -> types.CodeType:
     return code.replace(co_filename=filename, co_consts=consts)
 
 
-def _cached_code(entry: Path):
-    """The code object an entry holds, or None. Entries start with a digest of the rest (the same
-    format as dativo_gen.compile_cache's), so a damaged one is compiled again, never run."""
+def _read_bundle() -> dict:
+    """{sha1 of a module's source: its marshalled code}, or {}. The file starts with a digest of
+    the rest (the format of dativo_gen.compile_cache's entries), so a damaged one is never used."""
     with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
-        content = entry.read_bytes()
+        content = _BUNDLE.read_bytes()
         if hashlib.sha256(content[32:]).digest() == content[:32]:
-            code = marshal.loads(content[32:])
+            entries = marshal.loads(content[32:])
+            if isinstance(entries, dict):
+                return entries
+    return {}
+
+
+class _CodeBundle:
+    """The compiled modules, read at the first import and written when the package has loaded
+    (by its compile_cache.write_bundle); a module first imported later (an update's, a hook's)
+    is written at once."""
+
+    def __init__(self):
+        self.entries: dict | None = None
+        self.used: list[str] = []  # this process's modules, first in the file
+        self.write = None  # the package's write_bundle, once it has loaded
+        self.unsaved = False
+
+    def code(self, key: str):
+        if self.entries is None:
+            self.entries = _read_bundle()
+        self.used.append(key)
+        with contextlib.suppress(ValueError, EOFError, TypeError):
+            code = marshal.loads(self.entries.get(key, b""))
             return code if isinstance(code, types.CodeType) else None
-    return None
+        return None
+
+    def add(self, key: str, code: types.CodeType) -> None:
+        self.entries[key] = marshal.dumps(code)
+        self.unsaved = True
+        self.save()
+
+    def save(self) -> None:
+        if self.unsaved and self.write is not None:
+            self.unsaved = False
+            self.write(_BUNDLE, self.entries, self.used, _BUNDLE_ENTRIES)
+
+
+_CODE = _CodeBundle()
 
 
 class _CachedSourceLoader(importlib.machinery.SourceFileLoader):
     def source_to_code(self, data, path, *, _optimize=-1):
-        entry = _CODE_CACHE / f"{hashlib.sha1(data).hexdigest()}{_ENTRY_SUFFIX}"
-        if (code := _cached_code(entry)) is not None:
+        key = hashlib.sha1(data).hexdigest()
+        if (code := _CODE.code(key)) is not None:
             return _with_filename(code, path)
         code = super().source_to_code(data, path, _optimize=_optimize)
-        with contextlib.suppress(OSError):
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            partial = entry.with_suffix(f".{os.getpid()}.tmp")
-            content = marshal.dumps(code)
-            partial.write_bytes(hashlib.sha256(content).digest() + content)
-            partial.replace(entry)
+        _CODE.add(key, code)
         return code
 
 
@@ -113,6 +148,8 @@ def _load_package():
         module = importlib.util.module_from_spec(finder.find_spec(name))
         sys.modules[name] = module
         module.__spec__.loader.exec_module(module)
+        _CODE.write = module.compile_cache.write_bundle
+        _CODE.save()
     return sys.modules[name]
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import marshal
 import shutil
 import sys
 from pathlib import Path
@@ -81,12 +83,16 @@ def test_compile_cache_renders_exactly_like_jinja(keep_trailing_newline):
 def test_compiled_strings_are_kept_on_disk_for_the_next_run(tmp_path, monkeypatch):
     monkeypatch.setenv("DATIVO_GEN_CACHE_DIR", str(tmp_path))
     rendered = []
-    for _ in range(2):  # two environments, as two runs of the template have
+    for run in ("first", "second"):  # two environments, as two runs of the template have
         environment = SandboxedEnvironment(keep_trailing_newline=True)
-        reuse_compiled_strings(environment)
+        save = reuse_compiled_strings(environment)
+        if run == "second":
+            monkeypatch.setattr(environment, "compile", lambda *_: pytest.fail("compiled again"))
         rendered.append(environment.from_string("{{ x | upper }}-{{ y }}").render(x="a", y=1))
+        save()
     assert rendered == ["A-1", "A-1"]
-    assert len(list((tmp_path / "jinja").rglob("*.cache"))) == 1
+    [bundle] = (tmp_path / "jinja").rglob("*.bundle")  # one file for every string
+    assert len(marshal.loads(bundle.read_bytes()[32:])) == 1
 
 
 def _load_entry_point(checkout: Path):
@@ -105,12 +111,16 @@ def test_the_package_code_is_compiled_once_across_checkouts(tmp_path, monkeypatc
     monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
 
     first = _load_entry_point(checkouts[0])
-    cached = sorted((tmp_path / "cache" / "python").rglob("*.marshal"))
+    [bundle] = (tmp_path / "cache" / "python").rglob("*.bundle")  # one file for all modules
+    written = bundle.read_bytes()
     second = _load_entry_point(checkouts[1])
 
     package = first.DativoExtension.__module__.split(".")[0]
-    assert len(cached) >= len([name for name in sys.modules if name.startswith(f"{package}.")]) > 5
-    assert sorted((tmp_path / "cache" / "python").rglob("*.marshal")) == cached
+    modules = [module for name, module in sys.modules.items() if name.startswith(f"{package}.")]
+    entries = marshal.loads(written[32:])
+    assert len(entries) >= len(modules) > 5
+    assert {hashlib.sha1(Path(module.__file__).read_bytes()).hexdigest() for module in modules} <= set(entries)
+    assert bundle.read_bytes() == written, "the second checkout compiled nothing, so wrote nothing"
     assert first.DativoExtension is not second.DativoExtension
     for extension, checkout in zip((first, second), checkouts, strict=True):
         code_file = extension.DativoExtension.hook.__code__.co_filename

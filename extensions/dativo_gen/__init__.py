@@ -7,6 +7,7 @@ plain data, so copier.yml and the .jinja files stay declarative.
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,24 +17,27 @@ from copier.errors import UserMessageError
 from copier_template_extensions import ContextHook
 from jinja2 import Environment, pass_context
 
-from . import checks, connection_checks, list_answers, location_checks, questions, runtime, schema_source, suggest
-from .answered_choices import answered_connectors
+from . import checks, list_answers, location_checks, questions, runtime, schema_source, suggest
+from .answered_choices import answered_connectors, running_worker
 from .answers_path import JobAnswersFile, answers_file_template
 from .clobber import clobber_message, clobbered_files
 from .compile_cache import reuse_compiled_strings
 from .documents import asset_file, build_asset, build_job, job_file, schema_fields
 from .drift import drift_message, read_recorded_answers, recorded_answer_problems
 from .fields import FieldError
-from .follow import answers_to_forget, renderer, templated_defaults
 from .messages import after_copy_message, generated_header
 from .paths import generated_paths
 from .preflight import CONNECTOR_ROLES, problems_message, read_questions, scripted_answer_problems, size_problems
 from .registry import Registry, RegistryError, load_registry, read_template_yaml
 from .staged_output import staged_digests, staged_file
-from .update_report import update_report
 from .validation import AnswerProblems
 from .writing import JobWriting, run_end_problem
 from .yaml_out import yaml_block, yaml_value
+
+
+def _imported(module: str) -> Any:
+    """A module of this package that a copy does not need (update, database sources), imported when first called."""
+    return importlib.import_module(f".{module}", __package__)
 
 
 class Globals:
@@ -168,7 +172,7 @@ class Globals:
             "check_s3_prefix": location_checks.check_s3_prefix,
             "check_http_url": location_checks.check_http_url,
             "check_warehouse": location_checks.check_warehouse,
-            "check_connection": lambda question, name, tenant, value: connection_checks.check_connection(
+            "check_connection": lambda question, name, tenant, value: _imported("connection_checks").check_connection(
                 question, get(name), tenant, value
             ),
             "check_objects": lambda question, name, value: checks.check_objects(question, get(name), value),
@@ -211,7 +215,7 @@ class DativoExtension(ContextHook):
         self.answers_file_before = ""
         written_defaults = {key: spec.get("default") for key, spec in config.items() if isinstance(spec, dict)}
         environment.globals.update(Globals(self.registry, self.problems, written_defaults).functions())
-        answers_template, defaults = answers_file_template(config), templated_defaults(config)
+        answers_template = answers_file_template(config)
         job_answers_file = JobAnswersFile(answers_template)
         questions = {key: spec for key, spec in config.items() if isinstance(spec, dict)}
         validators = {key: spec["validator"] for key, spec in questions.items() if spec.get("validator")}
@@ -223,7 +227,7 @@ class DativoExtension(ContextHook):
             run_id=lambda: self.writing.run_id,
             finish_job_run=self.writing.finish,
             update_report=pass_context(
-                lambda ctx: update_report(
+                lambda ctx: _imported("update_report").update_report(
                     Path(ctx["_copier_conf"]["dst_path"]),
                     self.recorded_before,
                     ctx["_copier_answers"],
@@ -251,6 +255,9 @@ class DativoExtension(ContextHook):
             conf = ctx["_copier_conf"]
             key = json.dumps([str(conf["answers_file"]), str(conf["dst_path"]), conf["data"]], default=str)
             if key not in forgotten:
+                from .follow import answers_to_forget, renderer, templated_defaults
+
+                defaults = templated_defaults(config)
                 try:
                     followed = answers_to_forget(conf, defaults, answers_template, renderer(environment), self.registry)
                 except UserMessageError as error:
@@ -275,7 +282,10 @@ class DativoExtension(ContextHook):
             yaml_block=yaml_block,
             recorded_answers=lambda answers: list_answers.recorded_answers(answers, typed_as_text),
         )
-        reuse_compiled_strings(environment)
+        save_compiled = reuse_compiled_strings(environment)
+        # Written once, when Copier's worker ends (its own cleanup hooks); else when the environment goes.
+        if isinstance(cleanup := getattr(running_worker(), "_cleanup_hooks", None), list):
+            cleanup.append(save_compiled)
 
     def hook(self, context: dict[str, Any]) -> None:
         try:

@@ -20,19 +20,25 @@ from typing import Any
 from copier._main import Worker  # `from copier import Worker` warns: Copier keeps it internal
 
 
-def asked_anyway(question: str) -> bool | None:
-    """Whether the Copier run rendering this was told to ask the question (`--ask`); None when unknown.
-
-    Copier does not put its ask patterns in the render context: they are read from the
-    Worker that is asking, up the stack.
-    """
+def running_worker() -> Worker | None:
+    """The Copier Worker up the stack that is rendering (or loading the extension); Copier does not pass it on."""
     frame = sys._getframe(1)
     while frame is not None:
         worker = frame.f_locals.get("self")
         if isinstance(worker, Worker):
-            return any(fnmatchcase(question, pattern) for pattern in worker.ask)
+            return worker
         frame = frame.f_back
     return None
+
+
+def asked_anyway(question: str) -> bool | None:
+    """Whether the Copier run rendering this was told to ask the question (`--ask`); None when unknown.
+
+    Copier does not put its ask patterns in the render context: they are read from the
+    Worker that is asking.
+    """
+    worker = running_worker()
+    return None if worker is None else any(fnmatchcase(question, pattern) for pattern in worker.ask)
 
 
 def _values_copier_may_take(ctx: Mapping[str, Any], question: str, default: Any) -> list[Any] | None:

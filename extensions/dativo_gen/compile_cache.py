@@ -3,8 +3,9 @@
 Copier compiles every question's type, help, default, when, choices and validator at
 each render: some 350 compiles of about 130 distinct strings per copy, most of them plain
 text. Here each string is compiled at most once per environment, plain text never, and
-compiled code is kept in Jinja's own bytecode cache on disk, so the next run of the
-template loads it instead of compiling it again.
+compiled code is kept on disk, so the next run of the template loads it instead of compiling
+it again: in one file (a bundle) written when the run ends, as a file per string took longer
+to write on an empty cache than compiling the strings.
 
 Every entry carries a digest of its content: an entry that is cut short, overwritten or
 flipped by a disk is ignored and written again, never used.
@@ -19,6 +20,7 @@ import marshal
 import os
 import sys
 import types
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ from typing import Any
 import jinja2
 import platformdirs
 from jinja2 import Environment
-from jinja2.bccache import BytecodeCache, FileSystemBytecodeCache
+from jinja2.bccache import BytecodeCache
 from jinja2.runtime import new_context
 
 CACHE_DIR_VARIABLE = "DATIVO_GEN_CACHE_DIR"
@@ -50,7 +52,10 @@ DIGEST_BYTES = 32
 # Earlier versions wrote entries without a digest, under other names, in the same folders: a
 # workspace used with both versions keeps both kinds apart.
 ENTRY_SUFFIX = ".sealed.marshal"
-JINJA_ENTRY_PATTERN = "__jinja2_%s.sealed.cache"
+JINJA_BUNDLE = "strings.sealed.bundle"
+# Entries of other template versions are kept too, up to this many: this run's first, so an
+# old version's fall out once unused.
+JINJA_BUNDLE_ENTRIES = 1000
 # Marks a parsed value, so an intact entry holding anything else is not taken for one.
 PARSED_TAG = "dativo-gen parsed YAML"
 
@@ -77,8 +82,35 @@ def write_entry(path: Path, content: bytes) -> None:
             partial.unlink()
 
 
-class _BestEffortCache(FileSystemBytecodeCache):
-    """A cache that cannot be read or written is no reason to fail a generation."""
+def read_bundle(path: Path) -> dict[Any, Any]:
+    """The entries of a bundle: {key: content}, or {} when it is missing or damaged."""
+    content = read_entry(path)
+    with contextlib.suppress(EOFError, ValueError, TypeError):
+        entries = marshal.loads(content) if content is not None else {}
+        if isinstance(entries, dict):
+            return entries
+    return {}
+
+
+def write_bundle(path: Path, entries: dict[Any, Any], used: list[Any], limit: int) -> None:
+    """The entries this run used first, then the others (what other runs wrote meanwhile too), up to limit."""
+    kept = {key: entries[key] for key in used if key in entries}
+    kept |= {key: value for key, value in {**read_bundle(path), **entries}.items() if key not in kept}
+    write_entry(path, marshal.dumps(dict(list(kept.items())[:limit])))
+
+
+class _BestEffortCache(BytecodeCache):
+    """Jinja's cache of compiled templates and strings, in one bundle read at the first compile.
+
+    save() writes it when something was compiled; a cache that cannot be read or written is no
+    reason to fail a generation.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.entries: dict[Any, Any] | None = None
+        self.used: list[str] = []
+        self.unsaved = False
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         # Jinja keys template files by their path too, and Copier clones the template to a
@@ -86,8 +118,10 @@ class _BestEffortCache(FileSystemBytecodeCache):
         return super().get_cache_key(name)
 
     def load_bytecode(self, bucket: Any) -> None:
-        content = read_entry(Path(self._get_cache_filename(bucket)))
-        if content is None:
+        if self.entries is None:
+            self.entries = read_bundle(self.path)
+        self.used.append(bucket.key)
+        if (content := self.entries.get(bucket.key)) is None:
             return
         try:
             bucket.bytecode_from_string(content)
@@ -97,7 +131,13 @@ class _BestEffortCache(FileSystemBytecodeCache):
             bucket.reset()
 
     def dump_bytecode(self, bucket: Any) -> None:
-        write_entry(Path(self._get_cache_filename(bucket)), bucket.bytecode_to_string())
+        self.entries[bucket.key] = bucket.bytecode_to_string()
+        self.unsaved = True
+
+    def save(self) -> None:
+        if self.unsaved:
+            self.unsaved = False
+            write_bundle(self.path, self.entries, self.used, JINJA_BUNDLE_ENTRIES)
 
 
 def cache_root() -> Path:
@@ -130,13 +170,8 @@ def _settings_fingerprint(environment: Environment) -> str:
     return hashlib.sha1(repr(settings).encode()).hexdigest()[:16]
 
 
-def disk_cache(environment: Environment) -> BytecodeCache | None:
-    directory = cache_root() / "jinja" / _settings_fingerprint(environment)
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return _BestEffortCache(str(directory), JINJA_ENTRY_PATTERN)
+def disk_cache(environment: Environment) -> _BestEffortCache:
+    return _BestEffortCache(cache_root() / "jinja" / _settings_fingerprint(environment) / JINJA_BUNDLE)
 
 
 def _has_jinja_syntax(environment: Environment, source: str) -> bool:
@@ -146,9 +181,7 @@ def _has_jinja_syntax(environment: Environment, source: str) -> bool:
     )
 
 
-def _compiled_code(environment: Environment, cache: BytecodeCache | None, source: str) -> Any:
-    if cache is None:
-        return environment.compile(source)
+def _compiled_code(environment: Environment, cache: BytecodeCache, source: str) -> Any:
     bucket = cache.get_bucket(environment, hashlib.sha1(source.encode()).hexdigest(), None, source)
     if bucket.code is None:
         bucket.code = environment.compile(source)
@@ -156,15 +189,20 @@ def _compiled_code(environment: Environment, cache: BytecodeCache | None, source
     return bucket.code
 
 
-def reuse_compiled_strings(environment: Environment) -> None:
-    """Route the environment's from_string, and its template files, through the caches."""
+def reuse_compiled_strings(environment: Environment) -> Callable[[], None]:
+    """Route the environment's from_string, and its template files, through the caches.
+
+    Returns the function that writes what was compiled to disk: call it when the run ends.
+    It is called anyway when the environment is collected or the process exits.
+    """
     compile_string = environment.from_string
 
     @functools.cache
-    def shared_cache() -> BytecodeCache | None:
+    def shared_cache() -> _BestEffortCache:
         # Opened at first use, once every extension of the environment is loaded.
-        environment.bytecode_cache = disk_cache(environment)
-        return environment.bytecode_cache
+        environment.bytecode_cache = cache = disk_cache(environment)
+        weakref.finalize(environment, cache.save)
+        return cache
 
     @functools.cache
     def compile_cached(source: str):
@@ -181,6 +219,12 @@ def reuse_compiled_strings(environment: Environment) -> None:
         return compile_string(source, globals, template_class)
 
     environment.from_string = from_string
+
+    def save() -> None:
+        if shared_cache.cache_info().currsize:
+            shared_cache().save()
+
+    return save
 
 
 def parsed_once(data: bytes, parse: Callable[[bytes], Any]) -> Any:

@@ -8,7 +8,6 @@ message instead.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
@@ -100,6 +99,8 @@ def unknown_key_problems(data: dict[str, Any], questions: Mapping[str, Question]
     # Copier's own keys (_commit, _src_path, ...) travel in the same dict during updates.
     unknown = sorted((key for key in set(data) - set(questions) if not str(key).startswith("_")), key=str)
     for key in unknown:
+        import difflib  # a typo's path only: loading it costs every run
+
         close = difflib.get_close_matches(str(key), questions, n=1) if len(str(key)) <= SHOWN_CHARS else []
         hint = f"; did you mean {shown(close[0])}?" if close else "; see the answer keys in the README"
         problems.append(f"{shown_key(key)}: not a question of this template{hint}")

@@ -7,7 +7,6 @@ rules follow Dativo's connectors.schema.json; each problem names the file and th
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from .limits import shown
@@ -33,6 +32,8 @@ RECIPE_MAPPINGS = ("credentials", "connection_template", "default_engine", "incr
 
 
 def _unknown_field(field: str) -> str:
+    import difflib  # a broken registry's path only: loading it costs every run
+
     close = difflib.get_close_matches(field, FIELD_TYPES, n=1)
     return f"unknown field {shown(field)}" + (f"; did you mean {shown(close[0])}?" if close else "")
 
