@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import importlib.util
 import marshal
 import shutil
@@ -102,29 +103,49 @@ def _load_entry_point(checkout: Path):
     return module
 
 
-def test_the_package_code_is_compiled_once_across_checkouts(tmp_path, monkeypatch):
-    """Every Copier run clones the template anew; the second checkout loads cached code."""
-    monkeypatch.setenv("DATIVO_GEN_CACHE_DIR", str(tmp_path / "cache"))
-    checkouts = [tmp_path / "clone-a", tmp_path / "clone-b"]
-    for checkout in checkouts:
+def _checkouts(tmp_path: Path, version: str, count: int) -> list[Path]:
+    """Checkouts of one template version: this repo's extensions with a mark of their own."""
+    checkouts = []
+    for index in range(count):
+        checkout = tmp_path / f"{version}-{index}"
         shutil.copytree(ROOT / "extensions", checkout)
-    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+        with (checkout / "dativo_gen" / "limits.py").open("a") as module:
+            module.write(f"# template version {version} of {tmp_path}\n")
+        checkouts.append(checkout)
+    return checkouts
 
-    first = _load_entry_point(checkouts[0])
+
+def test_the_package_code_is_compiled_once_and_imported_once_per_template_version(tmp_path, monkeypatch):
+    """Every Copier run clones the template anew: the code is compiled once, and the checkouts
+    of one version in one process (an update's, update_all's) share one import."""
+    monkeypatch.setenv("DATIVO_GEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+    first_checkout, second_checkout = _checkouts(tmp_path, "v1", 2)
+    (other_checkout,) = _checkouts(tmp_path, "v2", 1)
+
+    first = _load_entry_point(first_checkout)
     [bundle] = (tmp_path / "cache" / "python").rglob("*.bundle")  # one file for all modules
     written = bundle.read_bytes()
-    second = _load_entry_point(checkouts[1])
-
     package = first.DativoExtension.__module__.split(".")[0]
     modules = [module for name, module in sys.modules.items() if name.startswith(f"{package}.")]
     entries = marshal.loads(written[32:])
     assert len(entries) >= len(modules) > 5
     assert {hashlib.sha1(Path(module.__file__).read_bytes()).hexdigest() for module in modules} <= set(entries)
-    assert bundle.read_bytes() == written, "the second checkout compiled nothing, so wrote nothing"
-    assert first.DativoExtension is not second.DativoExtension
-    for extension, checkout in zip((first, second), checkouts, strict=True):
-        code_file = extension.DativoExtension.hook.__code__.co_filename
-        assert Path(code_file).is_relative_to(checkout), "tracebacks must name the checkout that runs"
+
+    # Copier removes a checkout when its run ends; the modules the next one imports come from its own.
+    shutil.rmtree(first_checkout)
+    second = _load_entry_point(second_checkout)
+    assert second.DativoExtension is first.DativoExtension
+    assert f"{package}.update_report" not in sys.modules
+    update_report = importlib.import_module(f"{package}.update_report")
+    assert Path(update_report.__file__).is_relative_to(second_checkout)
+
+    other = _load_entry_point(other_checkout)
+    assert other.DativoExtension is not first.DativoExtension, "another version runs its own code"
+    code_file = other.DativoExtension.hook.__code__.co_filename
+    assert Path(code_file).is_relative_to(other_checkout), "tracebacks name the checkout that runs"
+    entries = marshal.loads(bundle.read_bytes()[32:])
+    assert hashlib.sha1((other_checkout / "dativo_gen" / "limits.py").read_bytes()).hexdigest() in entries
 
 
 def test_the_registry_files_are_parsed_once_and_a_broken_entry_is_parsed_again(tmp_path, monkeypatch):
