@@ -105,24 +105,32 @@ class _CachedSourceLoader(importlib.machinery.SourceFileLoader):
 
 
 class _PackageFinder(importlib.abc.MetaPathFinder):
-    """Finds the submodules of one uniquely named package and loads them through the cache."""
+    """Finds the submodules of one uniquely named package and loads them through the cache.
+
+    From any checkout of the package's code still there: Copier removes each checkout when
+    the Worker that cloned it ends, not in the order they were loaded.
+    """
 
     def __init__(self, package: str, directory: Path):
         self.package = package
-        self.directory = directory
+        self.directories = [directory]
+
+    def add_checkout(self, directory: Path) -> None:
+        self.directories = [directory, *(known for known in self.directories if known.is_dir())]
 
     def find_spec(self, fullname, path=None, target=None):
         if fullname != self.package and not fullname.startswith(self.package + "."):
             return None
-        folder = self.directory.joinpath(*fullname.split(".")[1:])
-        for file, is_package in ((folder / "__init__.py", True), (folder.with_name(f"{folder.name}.py"), False)):
-            if file.is_file():
-                return importlib.util.spec_from_file_location(
-                    fullname,
-                    file,
-                    loader=_CachedSourceLoader(fullname, str(file)),
-                    submodule_search_locations=[str(file.parent)] if is_package else None,
-                )
+        for directory in self.directories:
+            folder = directory.joinpath(*fullname.split(".")[1:])
+            for file, is_package in ((folder / "__init__.py", True), (folder.with_name(f"{folder.name}.py"), False)):
+                if file.is_file():
+                    return importlib.util.spec_from_file_location(
+                        fullname,
+                        file,
+                        loader=_CachedSourceLoader(fullname, str(file)),
+                        submodule_search_locations=[str(file.parent)] if is_package else None,
+                    )
         return None
 
 
@@ -139,12 +147,13 @@ def _load_package():
     name = f"dativo_gen_{_source_digest(_PACKAGE_DIR)}"
     # Not isinstance: every checkout executes this file anew, with its own _PackageFinder class.
     if finder := next((f for f in sys.meta_path if getattr(f, "package", None) == name), None):
-        # The same code, imported from a checkout Copier may have removed since: its modules
-        # not imported yet are read from this one.
-        finder.directory = _PACKAGE_DIR
-    if name not in sys.modules:
+        # The same code, imported from a checkout Copier may remove first: its modules not
+        # imported yet can be read from this one too.
+        finder.add_checkout(_PACKAGE_DIR)
+    else:
         finder = _PackageFinder(name, _PACKAGE_DIR)
         sys.meta_path.insert(0, finder)
+    if name not in sys.modules:
         module = importlib.util.module_from_spec(finder.find_spec(name))
         sys.modules[name] = module
         module.__spec__.loader.exec_module(module)

@@ -120,7 +120,7 @@ def test_the_package_code_is_compiled_once_and_imported_once_per_template_versio
     of one version in one process (an update's, update_all's) share one import."""
     monkeypatch.setenv("DATIVO_GEN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
-    first_checkout, second_checkout = _checkouts(tmp_path, "v1", 2)
+    first_checkout, second_checkout, third_checkout = _checkouts(tmp_path, "v1", 3)
     (other_checkout,) = _checkouts(tmp_path, "v2", 1)
 
     first = _load_entry_point(first_checkout)
@@ -132,10 +132,13 @@ def test_the_package_code_is_compiled_once_and_imported_once_per_template_versio
     assert len(entries) >= len(modules) > 5
     assert {hashlib.sha1(Path(module.__file__).read_bytes()).hexdigest() for module in modules} <= set(entries)
 
-    # Copier removes a checkout when its run ends; the modules the next one imports come from its own.
+    # Copier removes each checkout when the Worker that cloned it ends, in any order: the modules
+    # imported later come from one still there.
     shutil.rmtree(first_checkout)
     second = _load_entry_point(second_checkout)
     assert second.DativoExtension is first.DativoExtension
+    assert _load_entry_point(third_checkout).DativoExtension is first.DativoExtension
+    shutil.rmtree(third_checkout)
     assert f"{package}.update_report" not in sys.modules
     update_report = importlib.import_module(f"{package}.update_report")
     assert Path(update_report.__file__).is_relative_to(second_checkout)
