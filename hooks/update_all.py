@@ -78,11 +78,15 @@ def git_has_identity(workspace: Path) -> bool:
     return bool(result.stdout.strip())
 
 
-def commit_job(workspace: Path, answers_file: str) -> None:
-    git(workspace, "add", "-A")
+def commit_job(workspace: Path, answers_file: str, status_lines: list[str]) -> None:
+    # `commit -a` takes the changed and removed files; new ones (a job that moved) need `add -A` first.
+    new_files = any(line.startswith("?? ") for line in status_lines)
+    if new_files:
+        git(workspace, "add", "-A")
     # Local identity only when the user has none; their own config wins otherwise.
     identity = [] if git_has_identity(workspace) else GIT_IDENTITY
-    git(workspace, *identity, "commit", "-q", "-m", f"dativo-gen: update {job_label(answers_file)}")
+    message = f"dativo-gen: update {job_label(answers_file)}"
+    git(workspace, *identity, "commit", "-q", *([] if new_files else ["-a"]), "-m", message)
 
 
 def template_version(workspace: Path, answers_file: str) -> str:
@@ -253,7 +257,7 @@ def update_all(workspace: Path, arguments: list[str]) -> int:
         if result.returncode != 0 or has_conflicts(status):
             print(f"Stopped at {label}: resolve it in {workspace}, commit, then run again.")
             return 1
-        commit_job(workspace, answers_file)
+        commit_job(workspace, answers_file, status)
     return 1 if failed else 0
 
 
