@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import gc
 import os
 import signal
@@ -71,16 +72,21 @@ def job_label(answers_file: str) -> str:
     return answers_file.removeprefix(f"{ANSWERS_ROOT}/").removesuffix(".yml")
 
 
+@functools.cache  # asked once per run, not once per job
 def git_has_identity(workspace: Path) -> bool:
     result = subprocess.run(["git", "config", "user.email"], cwd=workspace, capture_output=True, text=True)
     return bool(result.stdout.strip())
 
 
-def commit_job(workspace: Path, answers_file: str) -> None:
-    git(workspace, "add", "-A")
+def commit_job(workspace: Path, answers_file: str, status_lines: list[str]) -> None:
+    # `commit -a` takes the changed and removed files; new ones (a job that moved) need `add -A` first.
+    new_files = any(line.startswith("?? ") for line in status_lines)
+    if new_files:
+        git(workspace, "add", "-A")
     # Local identity only when the user has none; their own config wins otherwise.
     identity = [] if git_has_identity(workspace) else GIT_IDENTITY
-    git(workspace, *identity, "commit", "-q", "-m", f"dativo-gen: update {job_label(answers_file)}")
+    message = f"dativo-gen: update {job_label(answers_file)}"
+    git(workspace, *identity, "commit", "-q", *([] if new_files else ["-a"]), "-m", message)
 
 
 def template_version(workspace: Path, answers_file: str) -> str:
@@ -168,6 +174,7 @@ def captured(stream: Any) -> Iterator[list[str]]:
 
 def update_job(workspace: Path, answers_file: str, options: dict[str, Any]) -> JobResult:
     """One job's `copier update --trust --defaults --quiet -a answers_file`, in this process."""
+    loaded_before = set(sys.modules)
     # Its output goes where a `copier update` process's went: stdout nowhere, stderr to the report.
     # Entering catch_warnings resets Python's "shown once" memory: each job shows its warnings.
     with captured(sys.stdout), captured(sys.stderr) as stderr, warnings.catch_warnings():
@@ -189,24 +196,28 @@ def update_job(workspace: Path, answers_file: str, options: dict[str, Any]) -> J
             traceback.print_exc()
             returncode = 1
         finally:
-            forget_removed_checkouts()
+            forget_removed_checkouts(set(sys.modules) - loaded_before)
             # A run that did not finish puts its files back and lets go of its locks when it
             # is collected (extensions/dativo_gen/job_run.py): now, before the next job,
             # which then starts with the default SIGTERM, as a process of its own would.
             gc.collect()
+            # What outlives the first job is Copier's and Python's own (modules, caches): set
+            # aside, so that each later collection walks only the objects of its own job.
+            if not gc.get_freeze_count():
+                gc.freeze()
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
     return JobResult(returncode, stderr[0])
 
 
-def forget_removed_checkouts() -> None:
-    """Unload the code of the template checkouts Copier has deleted.
+def forget_removed_checkouts(loaded: set[str]) -> None:
+    """Unload the code, among the modules `loaded` by a job, of the template checkouts Copier has deleted.
 
     Each checkout imports the extension under a name of its own, with a finder for it
     (extensions/registry_extension.py); without this, every job would leave three copies
     loaded for the rest of the run.
     """
-    for name, module in list(sys.modules.items()):
-        if (file := getattr(module, "__file__", None)) and not os.path.exists(file):
+    for name in loaded:
+        if (file := getattr(sys.modules.get(name), "__file__", None)) and not os.path.exists(file):
             del sys.modules[name]
     sys.meta_path[:] = [
         finder
@@ -246,7 +257,7 @@ def update_all(workspace: Path, arguments: list[str]) -> int:
         if result.returncode != 0 or has_conflicts(status):
             print(f"Stopped at {label}: resolve it in {workspace}, commit, then run again.")
             return 1
-        commit_job(workspace, answers_file)
+        commit_job(workspace, answers_file, status)
     return 1 if failed else 0
 
 

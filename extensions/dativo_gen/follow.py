@@ -77,8 +77,11 @@ def answers_to_recompute(
     for key, default in defaults.items():
         if key not in recorded or key in data:
             continue
-        before, after = render(default, old), render(default, new)
-        if before is None or after is None or str(recorded[key]) != before:
+        before = render(default, old)
+        if before is None or str(recorded[key]) != before:
+            continue
+        after = render(default, new)
+        if after is None:
             continue
         if after == before and not (interactive and key in FOLLOW_AT_THE_PROMPT):
             continue
@@ -107,8 +110,10 @@ def moved_onto_other_files(
     job whose asset or job file moves onto another job's file.
     """
     try:
-        clobbered = clobbered_files(registry, new, workspace)
         own = {asset_file(recorded), job_file(recorded)}
+        if {asset_file(new), job_file(new)} <= own:
+            return []  # neither file moves: building the documents to compare would change nothing
+        clobbered = clobbered_files(registry, new, workspace)
     except Exception:  # answers that do not build yet are left to Copier's validators
         return []
     return [path for path in clobbered.values() if path not in own]
