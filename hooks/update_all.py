@@ -12,7 +12,8 @@ run again. Extra options go to every update, as `copier update` takes them (--vc
 --conflict, --data, --data-file, ...).
 
 Every update runs in this process through Copier's Python API (copier.run_update), so
-Copier is imported once, not once per job. Each job's output (Copier's messages, the
+Copier is imported once, not once per job, and the template's extension once per
+template version (extensions/registry_extension.py). Each job's output (Copier's messages, the
 template's tasks) is kept aside as a process of its own would have had it, and shown
 only for a job that is not updated.
 """
@@ -174,7 +175,6 @@ def captured(stream: Any) -> Iterator[list[str]]:
 
 def update_job(workspace: Path, answers_file: str, options: dict[str, Any]) -> JobResult:
     """One job's `copier update --trust --defaults --quiet -a answers_file`, in this process."""
-    loaded_before = set(sys.modules)
     # Its output goes where a `copier update` process's went: stdout nowhere, stderr to the report.
     # Entering catch_warnings resets Python's "shown once" memory: each job shows its warnings.
     with captured(sys.stdout), captured(sys.stderr) as stderr, warnings.catch_warnings():
@@ -196,7 +196,6 @@ def update_job(workspace: Path, answers_file: str, options: dict[str, Any]) -> J
             traceback.print_exc()
             returncode = 1
         finally:
-            forget_removed_checkouts(set(sys.modules) - loaded_before)
             # A run that did not finish puts its files back and lets go of its locks when it
             # is collected (extensions/dativo_gen/job_run.py): now, before the next job,
             # which then starts with the default SIGTERM, as a process of its own would.
@@ -207,23 +206,6 @@ def update_job(workspace: Path, answers_file: str, options: dict[str, Any]) -> J
                 gc.freeze()
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
     return JobResult(returncode, stderr[0])
-
-
-def forget_removed_checkouts(loaded: set[str]) -> None:
-    """Unload the code, among the modules `loaded` by a job, of the template checkouts Copier has deleted.
-
-    Each checkout imports the extension under a name of its own, with a finder for it
-    (extensions/registry_extension.py); without this, every job would leave three copies
-    loaded for the rest of the run.
-    """
-    for name in loaded:
-        if (file := getattr(sys.modules.get(name), "__file__", None)) and not os.path.exists(file):
-            del sys.modules[name]
-    sys.meta_path[:] = [
-        finder
-        for finder in sys.meta_path
-        if not (isinstance(directory := getattr(finder, "directory", None), Path) and not directory.exists())
-    ]
 
 
 def update_all(workspace: Path, arguments: list[str]) -> int:
