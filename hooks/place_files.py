@@ -15,8 +15,8 @@ The checks usually ran already, in Copier's process when it rendered this comman
 (extensions/dativo_gen/staged_output.py): then --checked gives the SHA-256 digests of
 the asset and the job that passed, and the files move when they still have them. This
 task starts with the standard library only (copier.yml runs it with `python -S`) and
-needs PyYAML only to check files itself: without --checked, with
-other digests, or after a failed check in Copier, whose messages it then prints.
+needs PyYAML only to check files itself: without --checked, with other digests, or after
+a failed check in Copier, whose messages it then prints.
 
 Copier runs this task three times during `copier update` (old copy, project, new
 copy), so it is unconditional, idempotent and works relative to the current folder.
