@@ -13,9 +13,9 @@ run again. Extra options go to every update, as `copier update` takes them (--vc
 
 Every update runs in this process through Copier's Python API (copier.run_update), so
 Copier is imported once, not once per job, and the template's extension once per
-template version (extensions/registry_extension.py). Each job's output (Copier's messages, the
-template's tasks) is kept aside as a process of its own would have had it, and shown
-only for a job that is not updated.
+template version (extensions/registry_extension.py). Each job's output (Copier's
+messages, the template's tasks) is kept aside as a process of its own would have had
+it, and shown only for a job that is not updated.
 """
 
 from __future__ import annotations
