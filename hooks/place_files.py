@@ -27,7 +27,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from inside_module import load_inside
-from staged_bundle import PARTS, STAGED_FILE, unpack
+from staged_bundle import PARTS, STAGED_FILE, digests, unpack
 
 STAGING_ROOT = ".dativo-gen/staging"
 OPTIONS = ("staging", "asset", "job", "answers_file", "checked")
@@ -35,40 +35,25 @@ REQUIRED = ("staging", "asset", "job", "answers_file")
 USAGE = "--staging DIR --asset FILE --job FILE --answers-file FILE [--checked DIGESTS]"
 
 
-def sha256_hex(data: bytes) -> str:
-    try:  # CPython's own module: hashlib would load OpenSSL first, which takes longer than this task
-        from _sha2 import sha256  # 3.12 and later
-    except ImportError:
-        try:
-            from _sha256 import sha256
-        except ImportError:
-            from hashlib import sha256
-    return sha256(data).hexdigest()
-
-
-def staged_digests(staging: str) -> str:
-    """asset and job digests as --checked gives them, '' when one cannot be read."""
-    try:
-        return ",".join(sha256_hex(read_bytes(os.path.join(staging, name))) for name in PARTS[:2])
-    except OSError:
-        return ""
-
-
 def read_bytes(path: str) -> bytes:
     with open(path, "rb") as file:
         return file.read()
 
 
-def unpack_staged(staging: str) -> str:
-    """Write the staged file's parts beside it; the problem, or ''."""
+class UnreadableStaging(Exception):
+    """The staged file is missing, cut short or not one (see staged_bundle.py)."""
+
+
+def unpack_staged(staging: str) -> dict[str, bytes]:
+    """The staged file's parts, each also written beside it to be checked and moved."""
     try:
         parts = unpack(read_bytes(os.path.join(staging, STAGED_FILE)))
         for name, data in parts.items():
             with open(os.path.join(staging, name), "wb") as file:
                 file.write(data)
     except (OSError, ValueError) as error:
-        return f"the staged files cannot be read: {error}"
-    return ""
+        raise UnreadableStaging(f"the staged files cannot be read: {error}") from None
+    return parts
 
 
 def check_here(options: dict[str, str]) -> list[str]:
@@ -161,11 +146,12 @@ def main(argv: list[str] | None = None) -> int:
         print(inside.refusal(escaped), file=sys.stderr)
         return 1
     remove_dead_staging()
-    if problem := unpack_staged(staging):
-        problems = [problem]
+    try:
+        parts = unpack_staged(staging)
+    except UnreadableStaging as error:
+        problems = [str(error)]
     else:
-        checked = args.get("checked") and args["checked"] == staged_digests(staging)
-        problems = [] if checked else check_here(args)
+        problems = [] if args.get("checked") == digests(parts) else check_here(args)
     if problems:
         remove_staging(staging)
         print("dativo-gen: generated files are invalid; nothing was written:", file=sys.stderr)

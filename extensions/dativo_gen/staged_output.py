@@ -69,4 +69,4 @@ def staged_digests(template_root: Path, staging: Path, registry: Registry) -> st
     problems = checks.staged_problems(
         (asset, "asset"), (job, "job"), lambda document: runtime.job_problems(document, entries)
     )
-    return "" if problems else f"{hashlib.sha256(asset).hexdigest()},{hashlib.sha256(job).hexdigest()}"
+    return "" if problems else bundle.digests(parts)
