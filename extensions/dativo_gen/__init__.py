@@ -213,11 +213,11 @@ class DativoExtension(ContextHook):
         # The job's answers and answers file when this run started: what an update moved from.
         self.recorded_before: dict[str, Any] = {}
         self.answers_file_before = ""
-        written_defaults = {key: spec.get("default") for key, spec in config.items() if isinstance(spec, dict)}
+        questions = {key: spec for key, spec in config.items() if isinstance(spec, dict)}
+        written_defaults = {key: spec.get("default") for key, spec in questions.items()}
         environment.globals.update(Globals(self.registry, self.problems, written_defaults).functions())
         answers_template = answers_file_template(config)
         job_answers_file = JobAnswersFile(answers_template)
-        questions = {key: spec for key, spec in config.items() if isinstance(spec, dict)}
         validators = {key: spec["validator"] for key, spec in questions.items() if spec.get("validator")}
         self.writing = JobWriting(
             environment, validators, self.questions, self.problems, lambda ctx: job_answers_file.path(environment, ctx)
@@ -255,11 +255,10 @@ class DativoExtension(ContextHook):
             conf = ctx["_copier_conf"]
             key = json.dumps([str(conf["answers_file"]), str(conf["dst_path"]), conf["data"]], default=str)
             if key not in forgotten:
-                from .follow import answers_to_forget, renderer, templated_defaults
-
-                defaults = templated_defaults(config)
+                follow = _imported("follow")
+                defaults, render = follow.templated_defaults(config), follow.renderer(environment)
                 try:
-                    followed = answers_to_forget(conf, defaults, answers_template, renderer(environment), self.registry)
+                    followed = follow.answers_to_forget(conf, defaults, answers_template, render, self.registry)
                 except UserMessageError as error:
                     self.writing.refuse(str(error))
                 self.writing.cover_new_paths(Path(conf["dst_path"]), followed.new_paths, followed.new_job)
