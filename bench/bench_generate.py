@@ -69,6 +69,29 @@ WARMUP_ROUNDS = 2
 GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "-c", "commit.gpgsign=false"]
 
 
+def rounds_parser(doc: str, rounds: int, what: str = "counted rounds") -> argparse.ArgumentParser:
+    """The command line every benchmark takes: --rounds, checked by parse_rounds."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=rounds, help=f"{what} (default {rounds})")
+    return parser
+
+
+def parse_rounds(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    return args
+
+
+def machine(details: str) -> str:
+    """The first line of every benchmark's report: what ran where."""
+    return f"copier {importlib.metadata.version('copier')}, {os.cpu_count()} CPUs, {details}"
+
+
+def verdict(ratio: float, target: float) -> str:
+    return "OK" if ratio <= target else "OVER TARGET"
+
+
 def run_checked(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
     if result.returncode != 0:
@@ -226,8 +249,7 @@ def report(timings: dict[str, list[float]], cache: str = "warm", cpu: dict[str, 
                 print(f"{what}: floor (Copier alone, these questions, this repository) / baseline {spread(floor, 'x')}")
                 print(f"{what}: scenario / floor (dativo-gen's own code) {spread(ours, 'x')}")
     target = TARGETS[cache]
-    verdict = "OK" if per_round <= target else "OVER TARGET"
-    print(f"{cache} ratio {per_round:.2f}x (target <= {target:.2f}x): {verdict}")
+    print(f"{cache} ratio {per_round:.2f}x (target <= {target:.2f}x): {verdict(per_round, target)}")
 
 
 def spread(values: list[float], unit: str = "s") -> str:
@@ -250,8 +272,7 @@ def paired_report(
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15, help="counted rounds of each cache state (default 15)")
+    parser = rounds_parser(__doc__, 15, "counted rounds of each cache state")
     parser.add_argument("--cache", choices=("both", *TARGETS), default="both", help="cache states to measure")
     parser.add_argument(
         "--source",
@@ -259,14 +280,13 @@ def main() -> int:
         default="url",
         help="give Copier the templates as git+file:// URLs, as published templates (default), or as folders",
     )
-    args = parser.parse_args()
-    if args.rounds < 1:
-        parser.error("--rounds must be at least 1")
+    args = parse_rounds(parser)
     dirty = bool(run_checked(["git", "status", "--porcelain"], ROOT).stdout.strip())
     print(
-        f"copier {importlib.metadata.version('copier')}, {os.cpu_count()} CPUs, "
-        f"{args.rounds} rounds per cache state, warm after {WARMUP_ROUNDS} warm-up rounds, "
-        f"templates given as {'git+file:// URLs' if args.source == 'url' else 'folders'}"
+        machine(
+            f"{args.rounds} rounds per cache state, warm after {WARMUP_ROUNDS} warm-up rounds, "
+            f"templates given as {'git+file:// URLs' if args.source == 'url' else 'folders'}"
+        )
     )
     if dirty:
         print("note: uncommitted changes are not measured; the scenario uses the committed HEAD")

@@ -19,10 +19,7 @@ No target is enforced: it prints medians with min-max and the median per-round r
 
 from __future__ import annotations
 
-import argparse
 import copy
-import importlib.metadata
-import os
 import resource
 import sys
 import tempfile
@@ -30,7 +27,18 @@ import time
 from pathlib import Path
 
 import yaml
-from bench_generate import COPIER, DATA_FILE, GIT, make_published_template, paired_report, run_checked
+from bench_generate import (
+    COPIER,
+    DATA_FILE,
+    GIT,
+    machine,
+    make_published_template,
+    paired_report,
+    parse_rounds,
+    rounds_parser,
+    run_checked,
+    verdict,
+)
 
 WARMUP_ROUNDS = 1
 TARGET_RATIO = 1.3
@@ -95,21 +103,14 @@ def time_rounds(cases: dict[str, list[str]], rounds: int, workdir: Path) -> dict
 def report(timings: dict[str, list[tuple[float, float]]], total: int) -> None:
     print(f"{total} connectors (scaled) against the shipped registry:")
     ratio = paired_report(timings, "scaled", "shipped", ("user CPU", "wall"), "user CPU")
-    verdict = "OK" if ratio <= TARGET_RATIO else "OVER TARGET"
-    print(f"ratio {ratio:.2f}x user CPU (target <= {TARGET_RATIO:.2f}x): {verdict}")
+    print(f"ratio {ratio:.2f}x user CPU (target <= {TARGET_RATIO:.2f}x): {verdict(ratio, TARGET_RATIO)}")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7, help="counted rounds (default 7)")
+    parser = rounds_parser(__doc__, 7)
     parser.add_argument("--connectors", type=int, default=2000, help="connectors of the scaled registry (default 2000)")
-    args = parser.parse_args()
-    if args.rounds < 1:
-        parser.error("--rounds must be at least 1")
-    print(
-        f"copier {importlib.metadata.version('copier')}, {os.cpu_count()} CPUs, "
-        f"{args.rounds} rounds after {WARMUP_ROUNDS} warm-up round, {args.connectors} connectors"
-    )
+    args = parse_rounds(parser)
+    print(machine(f"{args.rounds} rounds after {WARMUP_ROUNDS} warm-up round, {args.connectors} connectors"))
     with tempfile.TemporaryDirectory(prefix="dativo-bench-scale-") as tmp:
         workdir = Path(tmp)
         shipped = make_published_template(workdir / "shipped")

@@ -23,16 +23,24 @@ is scenario/bare <= 1.6x, and the exit code is 0 either way.
 
 from __future__ import annotations
 
-import argparse
-import importlib.metadata
-import os
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench_generate import COPIER, GIT, make_baseline_template, make_published_template, print_timings, run_checked
+from bench_generate import (
+    COPIER,
+    GIT,
+    machine,
+    make_baseline_template,
+    make_published_template,
+    parse_rounds,
+    print_timings,
+    rounds_parser,
+    run_checked,
+    verdict,
+)
 
 WARMUP_ROUNDS = 1
 TARGET_RATIO = 1.6
@@ -136,20 +144,13 @@ def report(timings: dict[str, list[float]]) -> None:
             f"({min(ratios):.2f}-{max(ratios):.2f}), median of per-round ratios"
         )
     ratio = statistics.median(s / b for s, b in zip(scenario, timings["bare"], strict=True))
-    verdict = "OK" if ratio <= TARGET_RATIO else "OVER TARGET"
-    print(f"ratio {ratio:.2f}x against the bare template (target <= {TARGET_RATIO:.2f}x): {verdict}")
+    target = f"target <= {TARGET_RATIO:.2f}x"
+    print(f"ratio {ratio:.2f}x against the bare template ({target}): {verdict(ratio, TARGET_RATIO)}")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7, help="counted rounds (default 7)")
-    args = parser.parse_args()
-    if args.rounds < 1:
-        parser.error("--rounds must be at least 1")
-    print(
-        f"copier {importlib.metadata.version('copier')}, {os.cpu_count()} CPUs, "
-        f"{args.rounds} rounds after {WARMUP_ROUNDS} warm-up round"
-    )
+    args = parse_rounds(rounds_parser(__doc__, 7))
+    print(machine(f"{args.rounds} rounds after {WARMUP_ROUNDS} warm-up round"))
     with tempfile.TemporaryDirectory(prefix="dativo-bench-update-") as tmp:
         workdir = Path(tmp)
         template = make_published_template(workdir / "template")

@@ -19,16 +19,23 @@ the machine. No target is enforced: medians with min-max, median per-round ratio
 
 from __future__ import annotations
 
-import argparse
-import importlib.metadata
-import os
 import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench_generate import COPIER, GIT, make_published_template, paired_report, run_checked
+from bench_generate import (
+    COPIER,
+    GIT,
+    machine,
+    make_published_template,
+    paired_report,
+    parse_rounds,
+    rounds_parser,
+    run_checked,
+    verdict,
+)
 from bench_update import JOB_COUNT, VCS_REF, job_answers, make_workspace
 
 TARGET_RATIO = 0.5
@@ -70,18 +77,12 @@ def time_separate(workspace: Path, value: int) -> tuple[float, float]:
 
 def report(timings: dict[str, list[tuple[float, float]]]) -> None:
     ratio = paired_report(timings, "update-all", "separate", ("wall", "CPU"), "wall")
-    verdict = "OK" if ratio <= TARGET_RATIO else "OVER TARGET"
-    print(f"ratio {ratio:.2f}x wall (target <= {TARGET_RATIO:.2f}x): {verdict}")
+    print(f"ratio {ratio:.2f}x wall (target <= {TARGET_RATIO:.2f}x): {verdict(ratio, TARGET_RATIO)}")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3, help="counted rounds (default 3)")
-    args = parser.parse_args()
-    if args.rounds < 1:
-        parser.error("--rounds must be at least 1")
-    copier_version = importlib.metadata.version("copier")
-    print(f"copier {copier_version}, {os.cpu_count()} CPUs, {args.rounds} rounds, {JOB_COUNT} jobs")
+    args = parse_rounds(rounds_parser(__doc__, 3))
+    print(machine(f"{args.rounds} rounds, {JOB_COUNT} jobs"))
     timings: dict[str, list[tuple[float, float]]] = {"update-all": [], "separate": []}
     with tempfile.TemporaryDirectory(prefix="dativo-bench-update-all-") as tmp:
         workdir = Path(tmp)
