@@ -78,20 +78,16 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(COPIER), *args], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
+def copy_cli(
+    destination: Path, *options: str, template: Path = ROOT, ref: str = "HEAD"
+) -> subprocess.CompletedProcess[str]:
+    """`copier copy --trust --defaults --vcs-ref REF OPTIONS... TEMPLATE DESTINATION`, in a process of its own."""
+    return run_cli("copy", "--trust", "--defaults", "--vcs-ref", ref, *options, str(template), str(destination))
+
+
 def copy_spec_example(workspace: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """`copier copy` of the spec's example answers (examples/stripe_customers.yml) into workspace."""
-    result = run_cli(
-        "copy",
-        "--trust",
-        "--defaults",
-        "--vcs-ref",
-        "HEAD",
-        "--data-file",
-        str(EXAMPLE_ANSWERS),
-        *extra,
-        str(ROOT),
-        str(workspace),
-    )
+    result = copy_cli(workspace, "--data-file", str(EXAMPLE_ANSWERS), *extra)
     assert result.returncode == 0, result.stderr
     return result
 

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from test_bad_answers import existing_workspace  # noqa: F401 - the fixture, shared
 
-from conftest import copy_template, generate, generated_files, run_cli, run_copier, snapshot
+from conftest import copy_cli, copy_template, generate, generated_files, run_copier, snapshot
 from dativo_gen.limits import SHOWN_CHARS
 
 COPY = ["copy", "--trust", "--defaults", "--quiet", "--vcs-ref", "HEAD"]
@@ -261,8 +261,7 @@ CORRUPTIONS = {
 
 def copy_in_new_process(template: Path, destination: Path) -> None:
     """A run that loads the extension itself: this process may have imported its code already."""
-    options = ("--trust", "--defaults", "--vcs-ref", "HEAD", "--data", "source_connector=stripe")
-    result = run_cli("copy", *options, str(template), str(destination))
+    result = copy_cli(destination, "--data", "source_connector=stripe", template=template)
     assert result.returncode == 0, result.stderr
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import EXAMPLE_ANSWERS, ROOT, git, load_yaml, run_cli
+from conftest import EXAMPLE_ANSWERS, copy_cli, git, load_yaml, run_cli
 from dativo_gen.list_answers import (
     ListAnswerError,
     mapping_text,
@@ -96,7 +96,7 @@ def test_only_a_structure_is_read_as_yaml():
 
 
 def copy(workspace, *args: str, ref: str = "HEAD") -> None:
-    result = run_cli("copy", "--trust", "--defaults", "--vcs-ref", ref, *args, str(ROOT), str(workspace))
+    result = copy_cli(workspace, *args, ref=ref)
     assert result.returncode == 0, result.stderr
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copier
 import pytest
 
-from conftest import ROOT, generate, generated_files, git, load_yaml, run_cli
+from conftest import ROOT, copy_cli, generate, generated_files, git, load_yaml, run_cli
 
 SOURCE_ONLY_KEYS = {"objects", "table_name", "cursor_field", "file_paths", "configure_connection", "source_connection"}
 TARGET_ONLY_KEYS = {
@@ -289,18 +289,7 @@ def test_custom_paths_and_runtime_root(workspace):
 def test_cloud_mode_refuses_a_connector_not_allowed_in_cloud(workspace, question):
     answers = {"source_connector": "stripe", question: "postgres"}
     data = [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
-    result = run_cli(
-        "copy",
-        "--trust",
-        "--defaults",
-        "--vcs-ref",
-        "HEAD",
-        "--data",
-        "deployment_mode=cloud",
-        *data,
-        str(ROOT),
-        str(workspace),
-    )
+    result = copy_cli(workspace, "--data", "deployment_mode=cloud", *data)
     assert result.returncode == 1
     assert f"{question}: postgres is not allowed in cloud mode" in result.stderr
     assert "Traceback" not in result.stderr
@@ -341,7 +330,7 @@ def test_cloud_mode_refuses_a_connector_not_allowed_in_cloud(workspace, question
 )
 def test_scripted_answer_errors_are_one_clear_message(workspace, data, message):
     args = [arg for item in data for arg in ("--data", item)]
-    result = run_cli("copy", "--trust", "--defaults", "--vcs-ref", "HEAD", *args, str(ROOT), str(workspace))
+    result = copy_cli(workspace, *args)
     assert result.returncode == 1
     assert message in result.stderr
     assert "Traceback" not in result.stderr
@@ -421,7 +410,7 @@ def test_advanced_answers_given_by_key_are_recorded_and_kept_by_an_update(tmp_pa
     workspace.mkdir()
     git(workspace, "init", "-q")
     data = ["--data", "source_connector=stripe", "--data", "job_name=nightly", "--data", "jobs_dir=pipelines"]
-    result = run_cli("copy", "--trust", "--defaults", "--vcs-ref", "HEAD", *data, str(ROOT), str(workspace))
+    result = copy_cli(workspace, *data)
     assert result.returncode == 0, result.stderr
     answers_file = ".copier-answers/acme/nightly.yml"
     answers = load_yaml(workspace / answers_file)
