@@ -245,13 +245,14 @@ class DativoExtension(ContextHook):
                 )
             ),
         )
-        forgotten: dict[str, list[str]] = {}
+        forgotten: dict[str, str] = {}
         # (answers file, workspace) -> the job's (asset, job) paths before the update, if known.
         paths_before: dict[tuple[str, str], tuple[str, str] | None] = {}
 
         @pass_context
-        def answers_to_forget_once(ctx: Any) -> list[str]:
-            # copier.yml renders it twice per update (the migration's `when` and its command).
+        def answers_to_forget_once(ctx: Any) -> str:
+            """The answers forget_answers.py removes, comma-separated ('' for none: the migration's `when`
+            is then false). copier.yml renders it twice per update (that `when` and the command)."""
             conf = ctx["_copier_conf"]
             key = json.dumps([str(conf["answers_file"]), str(conf["dst_path"]), conf["data"]], default=str)
             if key not in forgotten:
@@ -262,7 +263,7 @@ class DativoExtension(ContextHook):
                 except UserMessageError as error:
                     self.writing.refuse(str(error))
                 self.writing.cover_new_paths(Path(conf["dst_path"]), followed.new_paths, followed.new_job)
-                forgotten[key] = followed.forget
+                forgotten[key] = ",".join(followed.forget)
                 paths_before[(str(conf["answers_file"]), str(conf["dst_path"]))] = followed.old_paths
             return forgotten[key]
 
