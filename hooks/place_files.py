@@ -18,8 +18,10 @@ task starts with the standard library only (copier.yml runs it with `python -S`)
 needs PyYAML only to check files itself: without --checked, with other digests, or after
 a failed check in Copier, whose messages it then prints.
 
-Copier runs this task three times during `copier update` (old copy, project, new
-copy), so it is unconditional, idempotent and works relative to the current folder.
+Copier runs the tasks three times during `copier update`: in the workspace and in the two
+throwaway copies it diffs (old and new version), where the extension does this work in
+Copier's process instead (extensions/dativo_gen/staged_output.py, placed_in_throwaway_copy)
+unless a check fails. So it is idempotent and works relative to the current folder.
 """
 
 import os

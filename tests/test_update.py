@@ -7,6 +7,7 @@ with different tenants, sources and targets.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from jinja2 import Environment
 
 from conftest import EXAMPLE_ANSWERS, ROOT, copy_template, generate, git, load_yaml, run_cli, snapshot
 from dativo_gen.follow import answers_to_recompute, renderer, templated_defaults
+from dativo_gen.staged_output import is_throwaway_copy
 
 STRIPE = ".copier-answers/mycompany/stripe_customers_to_iceberg.yml"
 POSTGRES = ".copier-answers/acme/postgres_orders_to_s3.yml"
@@ -183,6 +185,54 @@ def test_the_migration_scripts_start_only_when_they_have_work(three_jobs, data, 
     assert result.returncode == 0, result.stderr
     # Copier names each task it starts: " > Running task 1 of 3: [..., '.../forget_answers.py', ...]"
     assert [name for name in MIGRATION_SCRIPTS if f"migrations/{name}" in result.stderr] == started, result.stderr
+
+
+# Runs an update in a process of its own and prints the processes it started (an audit hook
+# sees every subprocess.Popen, git's included) as JSON: [[argv, cwd], ...].
+UPDATE_LISTING_STARTS = """
+import json, sys
+import copier
+starts = []
+def note(event, args):
+    if event == "subprocess.Popen":
+        argv = [args[1]] if isinstance(args[1], (str, bytes)) else args[1]
+        starts.append([[str(part) for part in argv], str(args[2])])
+sys.addaudithook(note)
+copier.run_update(sys.argv[1], answers_file=sys.argv[2], data={"asset_version": "1.1"},
+                  defaults=True, overwrite=True, unsafe=True, quiet=True)
+print(json.dumps(starts))
+"""
+
+
+def test_an_update_starts_the_placement_task_only_in_the_workspace(three_jobs):
+    """In the two throwaway copies Copier diffs, the extension places the files itself."""
+    result = subprocess.run(
+        [sys.executable, "-c", UPDATE_LISTING_STARTS, str(three_jobs), STRIPE],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    starts = json.loads(result.stdout.splitlines()[-1])
+    placements = [cwd for argv, cwd in starts if any(part.endswith("place_files.py") for part in argv)]
+    assert [Path(cwd).resolve() for cwd in placements] == [three_jobs.resolve()]
+    # ...and the copies were right: the asset moved with its version, the old one is gone.
+    assert load_yaml(three_jobs / STRIPE)["assets_dir"] == "assets/stripe/v1.1"
+    assert (three_jobs / "assets/stripe/v1.1/stripe_customers.yaml").is_file()
+    assert not (three_jobs / STRIPE_ASSET).exists()
+    assert not list((three_jobs / ".dativo-gen" / "staging").iterdir())
+
+
+def test_only_a_temporary_folder_outside_git_is_taken_for_a_throwaway_copy(tmp_path):
+    outside_git, workspace = tmp_path / "copy", tmp_path / "workspace"
+    outside_git.mkdir()
+    git(tmp_path, "init", "-q", str(workspace))
+
+    assert is_throwaway_copy("update", outside_git)
+    assert not is_throwaway_copy("copy", outside_git)
+    assert not is_throwaway_copy("update", workspace)
+    assert not is_throwaway_copy("update", ROOT / "tests")
 
 
 def test_a_shared_asset_stays_for_the_job_that_still_uses_it(three_jobs, committed_template):

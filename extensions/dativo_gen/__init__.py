@@ -29,7 +29,7 @@ from .messages import after_copy_message, generated_header
 from .paths import generated_paths
 from .preflight import CONNECTOR_ROLES, problems_message, read_questions, scripted_answer_problems, size_problems
 from .registry import Registry, RegistryError, load_registry, read_template_yaml
-from .staged_output import staged_digests, staged_file
+from .staged_output import placed_in_throwaway_copy, staged_digests, staged_file
 from .validation import AnswerProblems
 from .writing import JobWriting, run_end_problem
 from .yaml_out import yaml_block, yaml_value
@@ -243,6 +243,10 @@ class DativoExtension(ContextHook):
                     Path(ctx["_copier_conf"]["dst_path"]) / self.writing.staging(),
                     self.registry,
                 )
+            ),
+            # The placement task's `when`: false once the files are placed here, in an update's throwaway copy.
+            placed_in_throwaway_copy=pass_context(
+                lambda ctx: placed_in_throwaway_copy(template_root, ctx, self.writing.staging(), self.registry)
             ),
         )
         forgotten: dict[str, str] = {}

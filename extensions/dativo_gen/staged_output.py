@@ -15,11 +15,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
+import tempfile
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from . import runtime
+from .documents import asset_file, job_file
 from .registry import Registry, RegistryError
 
 
@@ -57,16 +59,54 @@ def staged_file(template_root: Path, asset: str, job: str, answers: str) -> str:
     return hooks_module(template_root, "staged_bundle").pack(parts)
 
 
-def staged_digests(template_root: Path, staging: Path, registry: Registry) -> str:
+def checked_parts(template_root: Path, staging: Path, registry: Registry) -> dict[str, bytes] | None:
+    """The parts of the staged file when the asset and job pass every check, else None."""
     bundle = hooks_module(template_root, "staged_bundle")
     try:
         parts = bundle.unpack((staging / bundle.STAGED_FILE).read_bytes())
     except (OSError, ValueError):
-        return ""
+        return None
     asset, job = parts["asset.yaml"], parts["job.yaml"]
     checks = hooks_module(template_root, "staged_checks")
     entries = RegistryEntries(registry)
     problems = checks.staged_problems(
         (asset, "asset"), (job, "job"), lambda document: runtime.job_problems(document, entries)
     )
-    return "" if problems else bundle.digests(parts)
+    return None if problems else parts
+
+
+def staged_digests(template_root: Path, staging: Path, registry: Registry) -> str:
+    parts = checked_parts(template_root, staging, registry)
+    return hooks_module(template_root, "staged_bundle").digests(parts) if parts else ""
+
+
+def is_throwaway_copy(operation: str, destination: Path) -> bool:
+    """One of the two copies `copier update` renders only to diff against (the old and the
+    new version): a folder it made in the temporary directory, outside any git work tree.
+    The job's own workspace is always in git: Copier updates nothing else."""
+    if operation != "update":
+        return False
+    folder = destination.absolute()
+    inside_temp = folder.resolve().is_relative_to(Path(tempfile.gettempdir()).resolve())
+    return inside_temp and not any((parent / ".git").exists() for parent in (folder, *folder.parents))
+
+
+def placed_in_throwaway_copy(template_root: Path, context: Any, staging: str, registry: Registry) -> bool:
+    """In a throwaway copy, the placement task's work done in Copier's process, saving the
+    task's: the checked parts written to their final paths, this run's staging folder
+    removed. False elsewhere, and when a check fails (the task then runs and reports it)."""
+    conf = context["_copier_conf"]
+    copy = Path(conf["dst_path"])
+    if not is_throwaway_copy(context.get("_copier_operation", ""), copy):
+        return False
+    parts = checked_parts(template_root, copy / staging, registry)
+    if parts is None:
+        return False
+    bundle = hooks_module(template_root, "staged_bundle")
+    finals = (asset_file(context), job_file(context), str(conf["answers_file"]))
+    for name, final in zip(bundle.PARTS, finals, strict=True):
+        (copy / final).parent.mkdir(parents=True, exist_ok=True)
+        (copy / final).write_bytes(parts[name])
+    (copy / staging / bundle.STAGED_FILE).unlink()
+    (copy / staging).rmdir()
+    return True
