@@ -19,9 +19,9 @@ needs PyYAML only to check files itself: without --checked, with other digests, 
 a failed check in Copier, whose messages it then prints.
 
 Copier runs the tasks three times during `copier update`: in the workspace and in the two
-throwaway copies it diffs (old and new version), where the extension does this work in
-Copier's process instead (extensions/dativo_gen/staged_output.py, placed_in_throwaway_copy)
-unless a check fails. So it is idempotent and works relative to the current folder.
+throwaway copies it diffs (old and new version), where the extension moves the files in
+Copier's process instead (extensions/dativo_gen/staged_output.py, placed_in_throwaway_copy).
+It is idempotent and works relative to the current folder.
 """
 
 import os

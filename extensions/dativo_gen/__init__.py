@@ -246,7 +246,7 @@ class DativoExtension(ContextHook):
             ),
             # The placement task's `when`: false once the files are placed here, in an update's throwaway copy.
             placed_in_throwaway_copy=pass_context(
-                lambda ctx: placed_in_throwaway_copy(template_root, ctx, self.writing.staging(), self.registry)
+                lambda ctx: placed_in_throwaway_copy(template_root, ctx, self.writing.staging())
             ),
         )
         forgotten: dict[str, str] = {}

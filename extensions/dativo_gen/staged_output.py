@@ -59,25 +59,25 @@ def staged_file(template_root: Path, asset: str, job: str, answers: str) -> str:
     return hooks_module(template_root, "staged_bundle").pack(parts)
 
 
-def checked_parts(template_root: Path, staging: Path, registry: Registry) -> dict[str, bytes] | None:
-    """The parts of the staged file when the asset and job pass every check, else None."""
+def staged_parts(template_root: Path, staging: Path) -> dict[str, bytes] | None:
+    """The parts of the file staged in `staging`, None when it cannot be read or is not one."""
     bundle = hooks_module(template_root, "staged_bundle")
     try:
-        parts = bundle.unpack((staging / bundle.STAGED_FILE).read_bytes())
+        return bundle.unpack((staging / bundle.STAGED_FILE).read_bytes())
     except (OSError, ValueError):
         return None
+
+
+def staged_digests(template_root: Path, staging: Path, registry: Registry) -> str:
+    if (parts := staged_parts(template_root, staging)) is None:
+        return ""
     asset, job = parts["asset.yaml"], parts["job.yaml"]
     checks = hooks_module(template_root, "staged_checks")
     entries = RegistryEntries(registry)
     problems = checks.staged_problems(
         (asset, "asset"), (job, "job"), lambda document: runtime.job_problems(document, entries)
     )
-    return None if problems else parts
-
-
-def staged_digests(template_root: Path, staging: Path, registry: Registry) -> str:
-    parts = checked_parts(template_root, staging, registry)
-    return hooks_module(template_root, "staged_bundle").digests(parts) if parts else ""
+    return "" if problems else hooks_module(template_root, "staged_bundle").digests(parts)
 
 
 def is_throwaway_copy(operation: str, destination: Path) -> bool:
@@ -91,16 +91,17 @@ def is_throwaway_copy(operation: str, destination: Path) -> bool:
     return inside_temp and not any((parent / ".git").exists() for parent in (folder, *folder.parents))
 
 
-def placed_in_throwaway_copy(template_root: Path, context: Any, staging: str, registry: Registry) -> bool:
-    """In a throwaway copy, the placement task's work done in Copier's process, saving the
-    task's: the checked parts written to their final paths, this run's staging folder
-    removed. False elsewhere, and when a check fails (the task then runs and reports it)."""
+def placed_in_throwaway_copy(template_root: Path, context: Any, staging: str) -> bool:
+    """In a throwaway copy, the placement task's moves done in Copier's process, saving the
+    task's: the parts written to their final paths, this run's staging folder removed. The
+    checks are left to the task in the workspace: the new copy renders the same answers with
+    the same template, and the old copy what an earlier run placed. False elsewhere, and
+    when the staged file cannot be read (the task then runs and reports it)."""
     conf = context["_copier_conf"]
     copy = Path(conf["dst_path"])
     if not is_throwaway_copy(context.get("_copier_operation", ""), copy):
         return False
-    parts = checked_parts(template_root, copy / staging, registry)
-    if parts is None:
+    if (parts := staged_parts(template_root, copy / staging)) is None:
         return False
     bundle = hooks_module(template_root, "staged_bundle")
     finals = (asset_file(context), job_file(context), str(conf["answers_file"]))
