@@ -6,13 +6,17 @@ It times, as subprocesses with the `copier` script of this interpreter's environ
                  --data retention_days=N <workspace of 20 jobs>
   one-job    the same command on a workspace holding only that job
   bare       copier update --defaults --quiet --data name=N <copy of a bare template>
+  floor      copier update --defaults --quiet --data retention_days=N <copy of the floor>
 
 The 20 jobs mix 4 tenants, 5 sources (API, database, files) and 4 targets. The template
 is a packed single-branch clone of this repo's HEAD, as a user's copy of the published
 template is (bench_generate.py's make_published_template; uncommitted changes are not
 measured). The bare template is bench_generate.py's: one str question, one file, plus
 its answers file. scenario/one-job shows what the other 19 jobs cost,
-scenario/bare the overhead of dativo-gen over Copier's own update.
+scenario/bare the overhead of dativo-gen over Copier's own update. The floor is
+bench_generate.py's too (make_floor_template: this repository, the same questions made
+static with the measured job's answers, nothing of ours), copied once: floor/bare is what
+Copier itself costs to update a template of this shape, scenario/floor is ours.
 
 Each round runs the three cases in turn, each changing its answer (N alternates), and
 resets the workspace with git afterwards, so every run does the same work. After
@@ -29,11 +33,13 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml  # Copier's dependency
 from bench_generate import (
     COPIER,
     GIT,
     machine,
     make_baseline_template,
+    make_floor_template,
     make_published_template,
     parse_rounds,
     print_timings,
@@ -113,14 +119,15 @@ def cases(template: Path, bare_template: Path, workdir: Path) -> dict[str, tuple
     """name -> (workspace, update command without --data, the answer it changes)."""
     answers_file, _ = job_answers(MEASURED_JOB)
     update = [str(COPIER), "update", "--trust", "--defaults", "--quiet", *VCS_REF, "-a", answers_file]
+    one_job = make_workspace(template, workdir / "one", [MEASURED_JOB])
+    answers = yaml.safe_load((one_job / answers_file).read_text())
+    floor = make_floor_template(template, workdir / "floor-template", answers)
+    plain_update = [str(COPIER), "update", "--defaults", "--quiet", *VCS_REF]
     return {
         "scenario": (make_workspace(template, workdir / "twenty", list(range(JOB_COUNT))), update, "retention_days"),
-        "one-job": (make_workspace(template, workdir / "one", [MEASURED_JOB]), update, "retention_days"),
-        "bare": (
-            make_bare_workspace(bare_template, workdir / "bare"),
-            [str(COPIER), "update", "--defaults", "--quiet", *VCS_REF],
-            "name",
-        ),
+        "one-job": (one_job, update, "retention_days"),
+        "bare": (make_bare_workspace(bare_template, workdir / "bare"), plain_update, "name"),
+        "floor": (make_bare_workspace(floor, workdir / "floor"), plain_update, "retention_days"),
     }
 
 
@@ -136,14 +143,18 @@ def time_rounds(runs: dict[str, tuple[Path, list[str], str]], rounds: int) -> di
 
 def report(timings: dict[str, list[float]]) -> None:
     print_timings(timings)
-    scenario = timings["scenario"]
-    for baseline in ("one-job", "bare"):
-        ratios = [s / b for s, b in zip(scenario, timings[baseline], strict=True)]
+    for case, baseline, what in (
+        ("scenario", "one-job", ""),
+        ("scenario", "bare", ""),
+        ("floor", "bare", " (Copier alone, these questions, this repository)"),
+        ("scenario", "floor", " (dativo-gen's own code)"),
+    ):
+        ratios = [c / b for c, b in zip(timings[case], timings[baseline], strict=True)]
         print(
-            f"scenario / {baseline}: {statistics.median(ratios):.2f}x "
+            f"{case} / {baseline}{what}: {statistics.median(ratios):.2f}x "
             f"({min(ratios):.2f}-{max(ratios):.2f}), median of per-round ratios"
         )
-    ratio = statistics.median(s / b for s, b in zip(scenario, timings["bare"], strict=True))
+    ratio = statistics.median(s / b for s, b in zip(timings["scenario"], timings["bare"], strict=True))
     target = f"target <= {TARGET_RATIO:.2f}x"
     print(f"ratio {ratio:.2f}x against the bare template ({target}): {verdict(ratio, TARGET_RATIO)}")
 
