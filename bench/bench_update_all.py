@@ -8,7 +8,18 @@ It times, on a workspace of 20 jobs (bench_update.py's mix of tenants, sources, 
                   --data retention_days=N <workspace>, once per job; only these 20 commands
                   are timed, not the commit after each that lets the next one start
 
-Both run from a packed single-branch clone of this repo's HEAD, update_all.py included,
+and, as a floor (what Copier alone costs for this template's shape), 20 updates of
+bench_generate.py's floor template (this repository, the same questions made static,
+nothing of ours), one job per workspace:
+
+  floor-in-one    copier.run_update(...) for the 20 workspaces, in one Python process
+  floor-separate  copier update --defaults --quiet --vcs-ref HEAD --data retention_days=N,
+                      once per workspace
+
+floor-in-one / separate is the least update-all / separate can be with Copier doing the
+updates; floor-in-one / floor-separate is what one process saves Copier alone.
+
+All run from a packed single-branch clone of this repo's HEAD, update_all.py included,
 as a user's copy of the published template is (uncommitted changes are not measured).
 Each round runs both, N changing every time so that every job is really updated, and puts
 the workspace back to its first commit afterwards. The jobs were copied just before, so
@@ -25,25 +36,34 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml  # Copier's dependency
 from bench_generate import (
     COPIER,
     GIT,
     machine,
+    make_floor_template,
     make_published_template,
     paired_report,
     parse_rounds,
     rounds_parser,
     run_checked,
+    spread,
     verdict,
 )
-from bench_update import JOB_COUNT, VCS_REF, job_answers, make_workspace
+from bench_update import JOB_COUNT, VCS_REF, job_answers, make_bare_workspace, make_workspace
 
 TARGET_RATIO = 0.5
+CASES = ("update-all", "separate", "floor-in-one", "floor-separate")
 
 
 def reset(workspace: Path, base: str) -> None:
     run_checked(["git", "reset", "--quiet", "--hard", base], workspace)
     run_checked(["git", "clean", "-fdq"], workspace)
+
+
+def reset_all(workspaces: list[Path]) -> None:
+    for workspace in workspaces:
+        reset(workspace, "HEAD")
 
 
 def children_cpu() -> float:
@@ -75,25 +95,63 @@ def time_separate(workspace: Path, value: int) -> tuple[float, float]:
     return wall, cpu
 
 
+# The floor's 20 updates in one process, as update_all.py runs Copier: argv is N, then the workspaces.
+FLOOR_IN_ONE_PROCESS = """
+import sys
+import copier
+for workspace in sys.argv[2:]:
+    copier.run_update(workspace, data={"retention_days": int(sys.argv[1])}, defaults=True,
+                      overwrite=True, quiet=True, vcs_ref="HEAD")
+"""
+
+
+def make_floor_workspaces(template: Path, workspace: Path, workdir: Path) -> list[Path]:
+    answers = yaml.safe_load((workspace / job_answers(0)[0]).read_text())
+    floor = make_floor_template(template, workdir / "floor-template", answers)
+    return [make_bare_workspace(floor, workdir / f"floor-{index}") for index in range(JOB_COUNT)]
+
+
+def time_floor_in_one(workspaces: list[Path], value: int) -> tuple[float, float]:
+    command = [sys.executable, "-c", FLOOR_IN_ONE_PROCESS, str(value), *map(str, workspaces)]
+    return timed(command, workspaces[0].parent)
+
+
+def time_floor_separate(workspaces: list[Path], value: int) -> tuple[float, float]:
+    wall = cpu = 0.0
+    for workspace in workspaces:
+        command = [str(COPIER), "update", "--defaults", "--quiet", *VCS_REF, "--data", f"retention_days={value}", "."]
+        job_wall, job_cpu = timed(command, workspace)
+        wall, cpu = wall + job_wall, cpu + job_cpu
+    return wall, cpu
+
+
 def report(timings: dict[str, list[tuple[float, float]]]) -> None:
     ratio = paired_report(timings, "update-all", "separate", ("wall", "CPU"), "wall")
+    for case, base in (("floor-in-one", "separate"), ("floor-in-one", "floor-separate")):
+        ratios = [c[0] / b[0] for c, b in zip(timings[case], timings[base], strict=True)]
+        print(f"{case} / {base}, wall: {spread(ratios, 'x')}, median of per-round ratios")
     print(f"ratio {ratio:.2f}x wall (target <= {TARGET_RATIO:.2f}x): {verdict(ratio, TARGET_RATIO)}")
 
 
 def main() -> int:
     args = parse_rounds(rounds_parser(__doc__, 3))
     print(machine(f"{args.rounds} rounds, {JOB_COUNT} jobs"))
-    timings: dict[str, list[tuple[float, float]]] = {"update-all": [], "separate": []}
+    timings: dict[str, list[tuple[float, float]]] = {name: [] for name in CASES}
     with tempfile.TemporaryDirectory(prefix="dativo-bench-update-all-") as tmp:
         workdir = Path(tmp)
         template = make_published_template(workdir / "template")
         workspace = make_workspace(template, workdir / "workspace", list(range(JOB_COUNT)))
+        floors = make_floor_workspaces(template, workspace, workdir)
         base = run_checked(["git", "rev-parse", "HEAD"], workspace).stdout.strip()
         for index in range(args.rounds):
             timings["update-all"].append(time_update_all(template, workspace, 40 + 2 * index))
             reset(workspace, base)
             timings["separate"].append(time_separate(workspace, 41 + 2 * index))
             reset(workspace, base)
+            timings["floor-in-one"].append(time_floor_in_one(floors, 40 + 2 * index))
+            reset_all(floors)
+            timings["floor-separate"].append(time_floor_separate(floors, 41 + 2 * index))
+            reset_all(floors)
     report(timings)
     return 0
 
