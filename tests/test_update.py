@@ -224,7 +224,7 @@ def test_an_update_starts_the_placement_task_only_in_the_workspace(three_jobs):
     assert not list(three_jobs.glob(".dativo-gen/staging/*"))
 
 
-def test_only_a_temporary_folder_outside_git_is_taken_for_a_throwaway_copy(tmp_path):
+def test_only_a_temporary_folder_outside_git_is_taken_for_a_throwaway_copy(tmp_path, monkeypatch):
     outside_git, workspace = tmp_path / "copy", tmp_path / "workspace"
     outside_git.mkdir()
     git(tmp_path, "init", "-q", str(workspace))
@@ -233,6 +233,8 @@ def test_only_a_temporary_folder_outside_git_is_taken_for_a_throwaway_copy(tmp_p
     assert not is_throwaway_copy("copy", outside_git)
     assert not is_throwaway_copy("update", workspace)
     assert not is_throwaway_copy("update", ROOT / "tests")
+    monkeypatch.setenv("GIT_DIR", str(workspace / ".git"))  # git then tracks any folder
+    assert not is_throwaway_copy("update", outside_git)
 
 
 def test_a_shared_asset_stays_for_the_job_that_still_uses_it(three_jobs, committed_template):

@@ -8,6 +8,9 @@ task (hooks/place_files.py) then starts with the standard library only and moves
 files whose digests still match. Digest and checks read the same bytes.
 
 On '' the task runs the same checks itself and prints their messages.
+
+In the two throwaway copies `copier update` renders to diff against, the task's moves are
+done here instead (placed_in_throwaway_copy), so an update starts the task only once.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
+import os
 import tempfile
 from pathlib import Path
 from types import ModuleType
@@ -83,8 +87,9 @@ def staged_digests(template_root: Path, staging: Path, registry: Registry) -> st
 def is_throwaway_copy(operation: str, destination: Path) -> bool:
     """One of the two copies `copier update` renders only to diff against (the old and the
     new version): a folder it made in the temporary directory, outside any git work tree.
-    The job's own workspace is always in git: Copier updates nothing else."""
-    if operation != "update":
+    The job's own workspace is always in git: Copier updates nothing else (GIT_DIR can put
+    a folder in git without a .git, so with it set nothing is taken for a copy)."""
+    if operation != "update" or "GIT_DIR" in os.environ:
         return False
     folder = destination.absolute()
     inside_temp = folder.resolve().is_relative_to(Path(tempfile.gettempdir()).resolve())
