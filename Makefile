@@ -33,7 +33,7 @@ servers:
 test: lint servers
 	$(BIN)/python -m pytest
 
-# Every figure of the speed targets, each from a packed clone of HEAD (commit first), in about 6 minutes.
+# Every figure of the speed targets, each from a packed clone of HEAD (commit first), in about 7 minutes.
 # Fewer rounds: make bench COPY_ROUNDS=5 UPDATE_ROUNDS=3 SCALE_ROUNDS=3 UPDATE_ALL_ROUNDS=1
 COPY_ROUNDS ?= 15
 UPDATE_ROUNDS ?= 5
