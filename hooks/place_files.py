@@ -29,7 +29,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from inside_module import load_inside
-from staged_bundle import PARTS, STAGED_FILE, digests, unpack
+from staged_bundle import PARTS, STAGED_FILE, digests, remove_staging, unpack
 
 STAGING_ROOT = ".dativo-gen/staging"
 OPTIONS = ("staging", "asset", "job", "answers_file", "checked")
@@ -82,21 +82,6 @@ def place_file(staged: str, final: str) -> None:
     if os.path.dirname(final):
         os.makedirs(os.path.dirname(final), exist_ok=True)
     os.replace(staged, final)
-
-
-def remove_if_there(remove, path: str) -> None:
-    # Not contextlib.suppress: importing contextlib takes longer than this task's work.
-    try:  # noqa: SIM105
-        remove(path)
-    except OSError:
-        pass
-
-
-def remove_staging(staging: str) -> None:
-    """This run's staging folder (the staging root stays: other runs may be writing into it)."""
-    for name in (STAGED_FILE, *PARTS):
-        remove_if_there(os.unlink, os.path.join(staging, name))
-    remove_if_there(os.rmdir, staging)
 
 
 def process_alive(pid: int) -> bool:

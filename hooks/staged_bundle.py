@@ -2,7 +2,8 @@
 
 Copier renders this one file (template/.dativo-gen/staging/<run>/staged.jinja) instead of
 three: every file Copier renders costs it a `git config` process and a round of checks.
-The placement task unpacks it beside itself and moves the parts into place.
+The placement task unpacks it beside itself, moves the parts into place and removes the
+run's staging folder (remove_staging).
 
 Each part is a line `<name> <length in UTF-8 bytes>` followed by exactly that many bytes,
 so no content, whatever it holds, can be taken for the next part. Standard library only:
@@ -10,6 +11,8 @@ the placement task starts without site-packages.
 """
 
 from __future__ import annotations
+
+import os
 
 STAGED_FILE = "staged"
 PARTS = ("asset.yaml", "job.yaml", "answers.yml")
@@ -48,3 +51,18 @@ def unpack(data: bytes) -> dict[str, bytes]:
     if position != len(data):
         raise ValueError(f"{STAGED_FILE}: unexpected content after the {PARTS[-1]} part")
     return parts
+
+
+def _remove_if_there(remove, path: str) -> None:
+    # Not contextlib.suppress: importing contextlib takes longer than the placement task's work.
+    try:  # noqa: SIM105
+        remove(path)
+    except OSError:
+        pass
+
+
+def remove_staging(staging: str | os.PathLike[str]) -> None:
+    """A run's staging folder, whatever of it is there (the staging root stays: other runs may be writing into it)."""
+    for name in (STAGED_FILE, *PARTS):
+        _remove_if_there(os.unlink, os.path.join(staging, name))
+    _remove_if_there(os.rmdir, staging)

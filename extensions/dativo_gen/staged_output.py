@@ -113,6 +113,5 @@ def placed_in_throwaway_copy(template_root: Path, context: Any, staging: str) ->
     for name, final in zip(bundle.PARTS, finals, strict=True):
         (copy / final).parent.mkdir(parents=True, exist_ok=True)
         (copy / final).write_bytes(parts[name])
-    (copy / staging / bundle.STAGED_FILE).unlink()
-    (copy / staging).rmdir()
+    bundle.remove_staging(copy / staging)
     return True
