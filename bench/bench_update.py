@@ -18,7 +18,7 @@ bench_generate.py's too (make_floor_template: this repository, the same question
 static with the measured job's answers, nothing of ours), copied once: floor/bare is what
 Copier itself costs to update a template of this shape, scenario/floor is ours.
 
-Each round runs the three cases in turn, each changing its answer (N alternates), and
+Each round runs the four cases in turn, each changing its answer (N alternates), and
 resets the workspace with git afterwards, so every run does the same work. After
 1 warm-up round, --rounds rounds are counted; time.perf_counter brackets each run.
 It prints the medians with min-max and the median per-round ratios (min-max); the target
@@ -42,9 +42,11 @@ from bench_generate import (
     make_floor_template,
     make_published_template,
     parse_rounds,
+    per_round_ratios,
     print_timings,
     rounds_parser,
     run_checked,
+    spread,
     verdict,
 )
 
@@ -106,6 +108,11 @@ def make_bare_workspace(bare_template: Path, folder: Path) -> Path:
     return folder
 
 
+def make_floor_of_job(template: Path, workspace: Path, answers_file: str, folder: Path) -> Path:
+    """bench_generate.py's floor template, its static defaults the answers a job of workspace recorded."""
+    return make_floor_template(template, folder, yaml.safe_load((workspace / answers_file).read_text()))
+
+
 def time_update(command: list[str], workspace: Path) -> float:
     start = time.perf_counter()
     run_checked(command, workspace)
@@ -120,8 +127,7 @@ def cases(template: Path, bare_template: Path, workdir: Path) -> dict[str, tuple
     answers_file, _ = job_answers(MEASURED_JOB)
     update = [str(COPIER), "update", "--trust", "--defaults", "--quiet", *VCS_REF, "-a", answers_file]
     one_job = make_workspace(template, workdir / "one", [MEASURED_JOB])
-    answers = yaml.safe_load((one_job / answers_file).read_text())
-    floor = make_floor_template(template, workdir / "floor-template", answers)
+    floor = make_floor_of_job(template, one_job, answers_file, workdir / "floor-template")
     plain_update = [str(COPIER), "update", "--defaults", "--quiet", *VCS_REF]
     return {
         "scenario": (make_workspace(template, workdir / "twenty", list(range(JOB_COUNT))), update, "retention_days"),
@@ -149,12 +155,9 @@ def report(timings: dict[str, list[float]]) -> None:
         ("floor", "bare", " (Copier alone, these questions, this repository)"),
         ("scenario", "floor", " (dativo-gen's own code)"),
     ):
-        ratios = [c / b for c, b in zip(timings[case], timings[baseline], strict=True)]
-        print(
-            f"{case} / {baseline}{what}: {statistics.median(ratios):.2f}x "
-            f"({min(ratios):.2f}-{max(ratios):.2f}), median of per-round ratios"
-        )
-    ratio = statistics.median(s / b for s, b in zip(timings["scenario"], timings["bare"], strict=True))
+        ratios = per_round_ratios(timings, case, baseline)
+        print(f"{case} / {baseline}{what}: {spread(ratios, 'x')}, median of per-round ratios")
+    ratio = statistics.median(per_round_ratios(timings, "scenario", "bare"))
     target = f"target <= {TARGET_RATIO:.2f}x"
     print(f"ratio {ratio:.2f}x against the bare template ({target}): {verdict(ratio, TARGET_RATIO)}")
 

@@ -21,7 +21,7 @@ updates; floor-in-one / floor-separate is what one process saves Copier alone.
 
 All run from a packed single-branch clone of this repo's HEAD, update_all.py included,
 as a user's copy of the published template is (uncommitted changes are not measured).
-Each round runs both, N changing every time so that every job is really updated, and puts
+Each round runs all four, N changing every time so that every job is really updated, and puts
 the workspace back to its first commit afterwards. The jobs were copied just before, so
 the caches are warm. Wall time is the figure (target <= 0.5x); CPU time (user and system,
 of the processes and their children) is printed too, as it varies less with the load of
@@ -36,12 +36,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml  # Copier's dependency
 from bench_generate import (
     COPIER,
     GIT,
     machine,
-    make_floor_template,
     make_published_template,
     paired_report,
     parse_rounds,
@@ -50,7 +48,7 @@ from bench_generate import (
     spread,
     verdict,
 )
-from bench_update import JOB_COUNT, VCS_REF, job_answers, make_bare_workspace, make_workspace
+from bench_update import JOB_COUNT, VCS_REF, job_answers, make_bare_workspace, make_floor_of_job, make_workspace
 
 TARGET_RATIO = 0.5
 CASES = ("update-all", "separate", "floor-in-one", "floor-separate")
@@ -83,16 +81,20 @@ def time_update_all(template: Path, workspace: Path, value: int) -> tuple[float,
     return timed([*command, "--data", f"retention_days={value}"], workspace)
 
 
+def summed(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    """The (wall, CPU) seconds of several runs together."""
+    return sum(wall for wall, _ in runs), sum(cpu for _, cpu in runs)
+
+
 def time_separate(workspace: Path, value: int) -> tuple[float, float]:
-    wall = cpu = 0.0
+    runs = []
     for index in range(JOB_COUNT):
         answers_file, _ = job_answers(index)
         command = [str(COPIER), "update", "--trust", "--defaults", "--quiet", *VCS_REF, "-a", answers_file]
-        job_wall, job_cpu = timed([*command, "--data", f"retention_days={value}", "."], workspace)
-        wall, cpu = wall + job_wall, cpu + job_cpu
+        runs.append(timed([*command, "--data", f"retention_days={value}", "."], workspace))
         run_checked([*GIT, "add", "-A"], workspace)
         run_checked([*GIT, "commit", "--quiet", "-m", f"update {answers_file}"], workspace)
-    return wall, cpu
+    return summed(runs)
 
 
 # The floor's 20 updates in one process, as update_all.py runs Copier: argv is N, then the workspaces.
@@ -106,8 +108,7 @@ for workspace in sys.argv[2:]:
 
 
 def make_floor_workspaces(template: Path, workspace: Path, workdir: Path) -> list[Path]:
-    answers = yaml.safe_load((workspace / job_answers(0)[0]).read_text())
-    floor = make_floor_template(template, workdir / "floor-template", answers)
+    floor = make_floor_of_job(template, workspace, job_answers(0)[0], workdir / "floor-template")
     return [make_bare_workspace(floor, workdir / f"floor-{index}") for index in range(JOB_COUNT)]
 
 
@@ -117,12 +118,8 @@ def time_floor_in_one(workspaces: list[Path], value: int) -> tuple[float, float]
 
 
 def time_floor_separate(workspaces: list[Path], value: int) -> tuple[float, float]:
-    wall = cpu = 0.0
-    for workspace in workspaces:
-        command = [str(COPIER), "update", "--defaults", "--quiet", *VCS_REF, "--data", f"retention_days={value}", "."]
-        job_wall, job_cpu = timed(command, workspace)
-        wall, cpu = wall + job_wall, cpu + job_cpu
-    return wall, cpu
+    command = [str(COPIER), "update", "--defaults", "--quiet", *VCS_REF, "--data", f"retention_days={value}", "."]
+    return summed([timed(command, workspace) for workspace in workspaces])
 
 
 def report(timings: dict[str, list[tuple[float, float]]]) -> None:
